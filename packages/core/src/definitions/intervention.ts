@@ -1,0 +1,87 @@
+/**
+ * Rule interventions (reference §2.10) and the instances they deliver (§2.11).
+ * Criteria are a tree of `all` / `any` / `none` over `group:attribute` comparisons.
+ */
+import { z } from 'zod';
+import { Description, IsPublished, Name, NameLink, Owner, Version, optional } from './common.js';
+
+export const INTERVENTION_OPERATORS = [
+  '=', '!=', '<', '>', '<=', '>=', 'like', 'not like', 'rlike', 'not rlike', 'in', 'not in', 'is null', 'is not null',
+] as const;
+export type InterventionOperator = (typeof INTERVENTION_OPERATORS)[number];
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+export const AttributeReference = z
+  .string()
+  .min(3)
+  .max(257)
+  .regex(/^[A-Za-z0-9_]{1,128}:[A-Za-z0-9_]{1,128}$/, { message: 'must be "group_name:attribute_name" (no version)' });
+
+export const InterventionCriterion = z
+  .object({
+    attribute: AttributeReference,
+    operator: z.enum(INTERVENTION_OPERATORS),
+    value: z
+      .union([Scalar, z.array(Scalar).max(1000)])
+      .nullish()
+      .transform((v) => v ?? undefined),
+  })
+  .superRefine((c, ctx) => {
+    const noValue = c.operator === 'is null' || c.operator === 'is not null';
+    if (!noValue && c.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${c.operator}" requires a value` });
+    }
+    if ((c.operator === 'rlike' || c.operator === 'not rlike') && typeof c.value === 'string') {
+      try {
+        new RegExp(c.value);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: 'is not a valid regular expression' });
+      }
+    }
+  });
+export type InterventionCriterion = z.output<typeof InterventionCriterion>;
+
+export type InterventionCriteria =
+  | InterventionCriterion
+  | { all: InterventionCriteria[] }
+  | { any: InterventionCriteria[] }
+  | { none: InterventionCriteria[] };
+
+const CriteriaList: z.ZodType<InterventionCriteria[]> = z.lazy(() => z.array(InterventionCriteriaSchema).min(1).max(100));
+export const InterventionCriteriaSchema: z.ZodType<InterventionCriteria> = z.lazy(() =>
+  z.union([
+    z.object({ all: CriteriaList }).strict(),
+    z.object({ any: CriteriaList }).strict(),
+    z.object({ none: CriteriaList }).strict(),
+    InterventionCriterion,
+  ]),
+);
+
+export const RuleIntervention = z.object({
+  name: Name,
+  version: Version.nullish().transform((v) => v ?? 1),
+  description: Description,
+  owner: Owner,
+  criteria: InterventionCriteriaSchema,
+  target_attribute_keys: optional(z.array(NameLink).min(1).max(100)),
+  is_published: IsPublished,
+});
+export type RuleIntervention = z.output<typeof RuleIntervention>;
+
+/** What subscribers receive, and what a direct push sends. `target_entity` is the pre-0.3 name. */
+export const InterventionInstance = z.object({
+  intervention_id: optional(z.string().uuid()),
+  name: Name,
+  version: Version.nullish().transform((v) => v ?? 1),
+  target_attribute_key: optional(z.object({ name: Name, id: z.string().min(1).max(128) })),
+  attributes: optional(z.record(z.string(), z.unknown())),
+});
+export type InterventionInstance = z.output<typeof InterventionInstance>;
+
+/** Every `group:attribute` reference in a criteria tree, in order of appearance. */
+export function criteriaReferences(criteria: InterventionCriteria): InterventionCriterion[] {
+  if ('all' in criteria) return criteria.all.flatMap(criteriaReferences);
+  if ('any' in criteria) return criteria.any.flatMap(criteriaReferences);
+  if ('none' in criteria) return criteria.none.flatMap(criteriaReferences);
+  return [criteria];
+}

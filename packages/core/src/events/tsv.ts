@@ -1,0 +1,380 @@
+/**
+ * Reads and writes the enriched TSV that Snowplow Enrich puts on its output stream: one event
+ * per line, 131 tab-separated columns (see `fields.ts`), empty = null, no quoting.
+ *
+ * `parseEnrichedTsv` is on the stream engine's hot path: it splits once, then checks each column
+ * with character tests, not regexes, and parses only the JSON columns.
+ */
+
+import {
+  CONTEXTS_WRAPPER,
+  EnrichedEventError,
+  UNSTRUCT_WRAPPER,
+  addEntities,
+  getEventSchemas,
+  isPlainObject,
+  isoToTsvTimestamp,
+  parseDecimalText,
+  parseIgluUri,
+  parseIntText,
+  quote,
+  readContextsColumn,
+  readUnstructColumn,
+  schemaKeys,
+  setEventSchemas,
+  timestampToIso,
+  typeName,
+  type EnrichedEvent,
+  type EnrichedEventSchemas,
+  type EntitySchema,
+} from './enriched-event.js';
+import { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX, type EnrichedFieldKind } from './fields.js';
+
+export { EnrichedEventError } from './enriched-event.js';
+
+// Per-column lookups flattened out of the field table so the loop reads arrays, not objects.
+const KIND_CODE = {
+  string: 0,
+  timestamp: 1,
+  int: 2,
+  decimal: 3,
+  bool: 4,
+  'json-contexts': 5,
+  'json-unstruct': 6,
+} as const;
+const NAMES: readonly string[] = ENRICHED_FIELDS.map((f) => f.name);
+const KINDS: Uint8Array = Uint8Array.from(ENRICHED_FIELDS, (f) => KIND_CODE[f.kind as EnrichedFieldKind]);
+const REQUIRED: readonly boolean[] = ENRICHED_FIELDS.map((f) => 'required' in f);
+const LABELS: readonly string[] = ENRICHED_FIELDS.map((f, i) => `field ${i + 1} (${f.name})`);
+const DERIVED_CONTEXTS = ENRICHED_FIELD_INDEX.get('derived_contexts')!;
+const GEO_LONGITUDE = ENRICHED_FIELD_INDEX.get('geo_longitude')!;
+
+function fieldError(index: number, problem: string, cause?: unknown): EnrichedEventError {
+  return new EnrichedEventError(`${LABELS[index]!}: ${problem}`, {
+    field: NAMES[index]!,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/**
+ * Parses one enriched TSV line into the lossy JSON shape ({@link EnrichedEvent}).
+ *
+ * One trailing `\n` or `\r\n` is ignored. The line must have exactly 131 fields; every non-empty
+ * field must be valid for its kind (timestamps `YYYY-MM-DD HH:MM:SS[.fff]`, integers, decimals,
+ * `0`/`1`, JSON columns in their wrapper with valid Iglu URIs); `event_id`, `collector_tstamp`,
+ * `v_collector` and `v_etl` must be present. The result remembers the full schema URIs so
+ * {@link toEnrichedTsv} can write the line back exactly.
+ *
+ * @throws {EnrichedEventError} naming the field and the problem, e.g. `field 7 (event_id): required`.
+ *
+ * @example
+ * ```ts
+ * const event = parseEnrichedTsv(line)
+ * event.event_id // '9a97609f-99d6-4e58-b2a4-99d8e9cfdfa2'
+ * event.unstruct_event_com_snowplowanalytics_snowplow_ecommerce_snowplow_ecommerce_action_1 // { type: 'add_to_cart' }
+ * ```
+ */
+export function parseEnrichedTsv(line: string): EnrichedEvent {
+  let end = line.length;
+  if (line.charCodeAt(end - 1) === 10) {
+    end--;
+    if (line.charCodeAt(end - 1) === 13) end--;
+  }
+  const values = (end === line.length ? line : line.slice(0, end)).split('\t');
+  if (values.length !== ENRICHED_FIELD_COUNT) {
+    throw new EnrichedEventError(`expected ${ENRICHED_FIELD_COUNT} tab-separated fields, got ${values.length}`);
+  }
+
+  const out: EnrichedEvent = {};
+  let entities: EntitySchema[] | undefined;
+  let schemas: { -readonly [K in keyof EnrichedEventSchemas]: EnrichedEventSchemas[K] } | undefined;
+
+  for (let i = 0; i < ENRICHED_FIELD_COUNT; i++) {
+    const text = values[i]!;
+    if (text === '') {
+      if (REQUIRED[i]) throw fieldError(i, 'required');
+      continue;
+    }
+    switch (KINDS[i]) {
+      case 0:
+        out[NAMES[i]!] = text;
+        break;
+      case 1: {
+        const iso = timestampToIso(text, false);
+        if (iso === undefined)
+          throw fieldError(i, `invalid timestamp ${quote(text)}, expected YYYY-MM-DD HH:MM:SS[.fff]`);
+        out[NAMES[i]!] = iso;
+        break;
+      }
+      case 2: {
+        const n = parseIntText(text);
+        if (n === undefined) throw fieldError(i, `invalid integer ${quote(text)}`);
+        out[NAMES[i]!] = n;
+        break;
+      }
+      case 3: {
+        const n = parseDecimalText(text);
+        if (n === undefined) throw fieldError(i, `invalid decimal ${quote(text)}`);
+        out[NAMES[i]!] = n;
+        if (i === GEO_LONGITUDE && out.geo_latitude !== undefined) {
+          out.geo_location = `${String(out.geo_latitude)},${String(n)}`;
+        }
+        break;
+      }
+      case 4:
+        if (text === '1') out[NAMES[i]!] = true;
+        else if (text === '0') out[NAMES[i]!] = false;
+        else throw fieldError(i, `invalid boolean ${quote(text)}, expected 0 or 1`);
+        break;
+      case 5: {
+        const fail = (problem: string): never => {
+          throw fieldError(i, problem);
+        };
+        const column = readContextsColumn(parseJson(text, i), fail);
+        const derived = i === DERIVED_CONTEXTS;
+        schemas ??= { entities: (entities = []) };
+        if (derived) schemas.derivedContextsWrapper = column.wrapper;
+        else schemas.contextsWrapper = column.wrapper;
+        addEntities(out, column.entities, derived, entities!);
+        break;
+      }
+      case 6: {
+        const fail = (problem: string): never => {
+          throw fieldError(i, problem);
+        };
+        const column = readUnstructColumn(parseJson(text, i), fail);
+        const key = column.event.keys.unstructKey;
+        out[key] = column.event.data;
+        schemas ??= { entities: (entities = []) };
+        schemas.unstructWrapper = column.wrapper;
+        schemas.unstruct = { key, schema: column.event.schema };
+        break;
+      }
+    }
+  }
+  if (schemas !== undefined) setEventSchemas(out, schemas);
+  return out;
+}
+
+function parseJson(text: string, index: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw fieldError(index, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+/** Options of {@link toEnrichedTsv}. */
+export interface ToEnrichedTsvOptions {
+  /**
+   * Full Iglu URI per `contexts_*` / `unstruct_event_*` key, for keys the event's side record
+   * does not know (events built by hand, or read back from JSON text). Each URI must build its key.
+   */
+  readonly schemas?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Writes an event in the lossy JSON shape back as one enriched TSV line (no trailing newline).
+ *
+ * Column values must be in the canonical shape {@link parseEnrichedTsv} and
+ * `normalizeEnrichedJson` produce (numbers, booleans, ISO timestamps); strings get Enrich's
+ * clean-up (tab → four spaces, other control characters removed) so the line stays one line of
+ * 131 fields. Entities are written back into `contexts` / `derived_contexts` (wrapper
+ * `contexts/jsonschema/1-0-1` unless the event was read with another) and the event into
+ * `unstruct_event`, with full URIs from the event's side record or `options.schemas`.
+ *
+ * Round trip: for a line Enrich wrote, `toEnrichedTsv(parseEnrichedTsv(line)) === line`, also
+ * through `normalizeEnrichedJson`, and keys edited in between are written with the URIs and
+ * order recorded for them. What is not restored: non-canonical number or timestamp text
+ * (`12.50` → `12.5`, a missing `.fff` → `.000`), JSON string escapes, an empty entity list (`[]` is
+ * written as an empty column, as Enrich does), and tracker entities that a derived entity with the
+ * same key replaced in the lossy shape. An event rebuilt from JSON text has no side record: pass
+ * `options.schemas` for its entity keys.
+ *
+ * @throws {EnrichedEventError} for a missing required field, a value of the wrong type, an
+ * unknown key, or an entity key whose Iglu URI is unknown.
+ */
+export function toEnrichedTsv(event: EnrichedEvent, options: ToEnrichedTsvOptions = {}): string {
+  if (!isPlainObject(event)) throw new EnrichedEventError(`expected an event object, got ${typeName(event)}`);
+  const columns: string[] = new Array<string>(ENRICHED_FIELD_COUNT).fill('');
+  const contextsKeys: string[] = [];
+  let unstructKeyFound: string | undefined;
+
+  for (const key of Object.keys(event)) {
+    if (ENRICHED_FIELD_INDEX.has(key) || key === 'geo_location') continue;
+    if (key.startsWith('contexts_')) contextsKeys.push(key);
+    else if (key.startsWith('unstruct_event_')) {
+      if (unstructKeyFound !== undefined) {
+        throw new EnrichedEventError(`two self-describing events: ${unstructKeyFound} and ${key}`, { field: key });
+      }
+      unstructKeyFound = key;
+    } else {
+      throw new EnrichedEventError(`unknown key ${quote(key)}`, { field: key });
+    }
+  }
+
+  for (let i = 0; i < ENRICHED_FIELD_COUNT; i++) {
+    const value = event[NAMES[i]!];
+    if (value === undefined || value === null) {
+      if (REQUIRED[i]) throw fieldError(i, 'required');
+      continue;
+    }
+    columns[i] = formatColumn(i, value);
+    if (columns[i] === '' && REQUIRED[i]) throw fieldError(i, 'required');
+  }
+
+  const recorded = getEventSchemas(event);
+  const { contexts, derived } = collectEntities(event, contextsKeys, recorded, options);
+  if (contexts.length > 0) {
+    columns[ENRICHED_FIELD_INDEX.get('contexts')!] = JSON.stringify({
+      schema: recorded?.contextsWrapper ?? CONTEXTS_WRAPPER,
+      data: contexts,
+    });
+  }
+  if (derived.length > 0) {
+    columns[DERIVED_CONTEXTS] = JSON.stringify({
+      schema: recorded?.derivedContextsWrapper ?? CONTEXTS_WRAPPER,
+      data: derived,
+    });
+  }
+  if (unstructKeyFound !== undefined && event[unstructKeyFound] !== undefined && event[unstructKeyFound] !== null) {
+    const data = event[unstructKeyFound];
+    if (!isPlainObject(data)) {
+      throw new EnrichedEventError(`${unstructKeyFound}: expected an object, got ${typeName(data)}`, {
+        field: unstructKeyFound,
+      });
+    }
+    const schema =
+      recorded?.unstruct?.key === unstructKeyFound
+        ? recorded.unstruct.schema
+        : givenSchema(unstructKeyFound, options, 'unstructKey');
+    columns[ENRICHED_FIELD_INDEX.get('unstruct_event')!] = JSON.stringify({
+      schema: recorded?.unstructWrapper ?? UNSTRUCT_WRAPPER,
+      data: { schema, data },
+    });
+  }
+  return columns.join('\t');
+}
+
+function formatColumn(i: number, value: unknown): string {
+  switch (KINDS[i]) {
+    case 0:
+      if (typeof value !== 'string') throw fieldError(i, `expected a string, got ${typeName(value)}`);
+      return cleanString(value);
+    case 1: {
+      const iso = typeof value === 'string' ? timestampToIso(value, true) : undefined;
+      if (iso === undefined) {
+        throw fieldError(
+          i,
+          `invalid timestamp ${typeof value === 'string' ? quote(value) : typeName(value)}, expected YYYY-MM-DDTHH:MM:SS.fffZ`,
+        );
+      }
+      return isoToTsvTimestamp(iso);
+    }
+    case 2:
+      if (!Number.isSafeInteger(value)) throw fieldError(i, `expected an integer, got ${describe(value)}`);
+      return String(value);
+    case 3:
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw fieldError(i, `expected a finite number, got ${describe(value)}`);
+      }
+      return String(value);
+    case 4:
+      if (typeof value !== 'boolean') throw fieldError(i, `expected a boolean, got ${describe(value)}`);
+      return value ? '1' : '0';
+    default:
+      throw fieldError(
+        i,
+        `not part of the lossy shape: entities go under contexts_* keys and the event under an unstruct_event_* key (normalizeEnrichedJson converts)`,
+      );
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `string ${quote(value)}` : typeName(value);
+}
+
+/** Enrich's string clean-up: tab → four spaces, other control characters dropped. */
+function cleanString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) {
+      // eslint-disable-next-line no-control-regex
+      return s.replace(/\t/g, '    ').replace(/[\x00-\x1f\x7f]/g, '');
+    }
+  }
+  return s;
+}
+
+interface WrittenEntity {
+  readonly schema: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Regroups the `contexts_*` arrays into the two entity columns: first the entities the side
+ * record knows, in their recorded order and column, then any others (new keys, appended
+ * elements) key by key, with the URI recorded for that key or given in `options.schemas`.
+ */
+function collectEntities(
+  event: EnrichedEvent,
+  keys: readonly string[],
+  recorded: EnrichedEventSchemas | undefined,
+  options: ToEnrichedTsvOptions,
+): { contexts: WrittenEntity[]; derived: WrittenEntity[] } {
+  const contexts: WrittenEntity[] = [];
+  const derived: WrittenEntity[] = [];
+  const lists = new Map<string, readonly Record<string, unknown>[]>();
+  for (const key of keys) {
+    const list = event[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      throw new EnrichedEventError(`${key}: expected an array of entity objects, got ${typeName(list)}`, {
+        field: key,
+      });
+    }
+    for (let i = 0; i < list.length; i++) {
+      if (!isPlainObject(list[i])) {
+        throw new EnrichedEventError(`${key}[${i}]: expected an object, got ${typeName(list[i])}`, { field: key });
+      }
+    }
+    lists.set(key, list as readonly Record<string, unknown>[]);
+  }
+
+  const written = new Map<string, number>();
+  const last = new Map<string, EntitySchema>();
+  for (const record of recorded?.entities ?? []) {
+    last.set(record.key, record);
+    const list = lists.get(record.key);
+    const index = written.get(record.key) ?? 0;
+    if (list === undefined || index >= list.length) continue;
+    written.set(record.key, index + 1);
+    const target = record.derived ? derived : contexts;
+    target.push({ schema: record.schema, data: list[index]! });
+  }
+  for (const [key, list] of lists) {
+    let index = written.get(key) ?? 0;
+    if (index >= list.length) continue;
+    const known = last.get(key);
+    const schema = known?.schema ?? givenSchema(key, options, 'contextsKey');
+    const target = known?.derived === true ? derived : contexts;
+    for (; index < list.length; index++) target.push({ schema, data: list[index]! });
+  }
+  return { contexts, derived };
+}
+
+function givenSchema(key: string, options: ToEnrichedTsvOptions, kind: 'contextsKey' | 'unstructKey'): string {
+  const schema = options.schemas?.[key];
+  if (schema === undefined) {
+    throw new EnrichedEventError(
+      `${key}: Iglu schema URI unknown (the event has no record of it; pass it in options.schemas)`,
+      { field: key },
+    );
+  }
+  const keys = schemaKeys(schema);
+  if (keys === null || keys[kind] !== key) {
+    const problem = parseIgluUri(schema) === null ? 'is not a valid Iglu URI' : `does not build this key`;
+    throw new EnrichedEventError(`${key}: options.schemas gives ${quote(schema)}, which ${problem}`, { field: key });
+  }
+  return schema;
+}

@@ -1,0 +1,35 @@
+/**
+ * `signalbox start` options (design §2). Each option is also an environment variable; a flag
+ * wins over the variable, the variable over the default.
+ */
+export interface SignalboxConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** When unset, a key is generated on first start and kept in the data dir. */
+  apiKey: string | undefined;
+  profiles: string;
+  source: string;
+  warehouse: string;
+  registry: string;
+  role: 'all' | 'api' | 'engine';
+  /** Lifetime attributes without a group or key TTL expire after this many seconds idle. */
+  defaultTtlSeconds: number;
+  logLevel: string;
+  /** Log segment size that triggers a snapshot. */
+  segmentBytes: number;
+}
+
+export const OPTIONS = [
+  { flag: 'host', env: 'SIGNALBOX_HOST', default: '127.0.0.1', help: 'interface to listen on' },
+  { flag: 'port', env: 'SIGNALBOX_PORT', default: '8080', help: 'HTTP port (0 picks a free one)' },
+  { flag: 'data-dir', env: 'SIGNALBOX_DATA_DIR', default: './.signalbox', help: 'where definitions, the event log and snapshots live' },
+  { flag: 'api-key', env: 'SIGNALBOX_API_KEY', default: undefined, help: 'admin API key (generated and stored in the data dir when unset)' },
+  { flag: 'profiles', env: 'SIGNALBOX_PROFILES_URL', default: 'memory', help: 'Profiles Store: memory' },
+  { flag: 'source', env: 'SIGNALBOX_SOURCE_URL', default: 'embedded', help: 'event source: embedded' },
+  { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb' },
+  { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file' },
+  { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'all, api or engine' },
+  { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },
+  { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: 'pino log level' },
+] as const;

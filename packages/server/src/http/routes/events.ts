@@ -1,0 +1,84 @@
+/**
+ * `POST /api/v1/events`: enriched events in, as TSV lines (`text/tab-separated-values`) or a JSON
+ * array in the analytics-SDK shape. Good events are logged durably and processed before the 200;
+ * each bad line or element is reported with its position and reason, and the rest still count.
+ */
+import { EnrichedEventError, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import type { FastifyInstance } from 'fastify';
+import { SignalboxError } from '../../errors.js';
+import type { Signalbox } from '../../signalbox.js';
+import type { LoggedEvent } from '../../stream/durability.js';
+import { type OpenApiCollector, defineRoute } from '../route.js';
+
+export const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
+
+export interface RejectedEvent {
+  /** 1-based line of a TSV body, or 0-based index of a JSON array element. */
+  line?: number;
+  index?: number;
+  reason: string;
+}
+
+export interface ParsedBatch {
+  accepted: LoggedEvent[];
+  rejected: RejectedEvent[];
+}
+
+const reasonOf = (error: unknown) => (error instanceof EnrichedEventError || error instanceof Error ? error.message : String(error));
+
+export function parseTsvBody(body: string): ParsedBatch {
+  const accepted: LoggedEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  const lines = body.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.trim() === '') continue;
+    try {
+      accepted.push({ format: 'T', text: line, event: parseEnrichedTsv(line) });
+    } catch (error) {
+      rejected.push({ line: i + 1, reason: reasonOf(error) });
+    }
+  }
+  return { accepted, rejected };
+}
+
+export function parseJsonBody(body: unknown): ParsedBatch {
+  const items = Array.isArray(body) ? body : [body];
+  const accepted: LoggedEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  items.forEach((item, index) => {
+    try {
+      const event = normalizeEnrichedJson(item);
+      accepted.push({ format: 'J', text: JSON.stringify(event), event });
+    } catch (error) {
+      rejected.push({ index, reason: reasonOf(error) });
+    }
+  });
+  return { accepted, rejected };
+}
+
+export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+  defineRoute(app, openapi, {
+    method: 'POST', url: '/api/v1/events', tag: 'events', errorStyle: 'serving', bodyLimit: EVENTS_BODY_LIMIT,
+    consumes: ['text/tab-separated-values', 'application/json'],
+    summary: 'Send enriched events: TSV lines or a JSON array of events in the analytics-SDK shape',
+    handler: async ({ request }) => {
+      const body = request.body;
+      const batch = typeof body === 'string' ? parseTsvBody(body) : parseJsonBody(body);
+      sb.metrics.rejectedEvents.inc(batch.rejected.length);
+      if (batch.accepted.length === 0 && batch.rejected.length > 0) {
+        const first = batch.rejected.slice(0, 5).map((r) => `${r.line !== undefined ? `line ${r.line}` : `element ${r.index}`}: ${r.reason}`);
+        throw new SignalboxError('SIGNALBOX_ERR_EVENTS_NONE_VALID', `no valid event in the request (${batch.rejected.length} rejected; ${first.join('; ')})`);
+      }
+      const summary = batch.accepted.length > 0 ? await sb.durability.submitEvents(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
+      return {
+        accepted: batch.accepted.length,
+        processed: summary.processed,
+        duplicates: summary.duplicates,
+        rejected: batch.rejected.length,
+        errors: batch.rejected,
+      };
+    },
+  });
+}

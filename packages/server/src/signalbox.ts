@@ -1,0 +1,166 @@
+/**
+ * Wires one Signalbox: registry, Profiles Store, stream engine with its durable log, serving
+ * and the HTTP app. `startSignalbox` is what `signalbox start` and the tests call.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describeAttribute, durationSeconds } from '@signalbox/core';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { SignalboxConfig } from './config.js';
+import { SignalboxError } from './errors.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './metrics.js';
+import { MemoryProfilesStore } from './profiles/memory-store.js';
+import { FileRegistryPersistence } from './registry/registry-data.js';
+import { Registry } from './registry/registry.js';
+import { OnlineAttributes } from './serving/online-attributes.js';
+import { Durability } from './stream/durability.js';
+import { StreamEngine } from './stream/engine.js';
+
+export const DEFAULT_CONFIG: SignalboxConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './.signalbox',
+  apiKey: undefined,
+  profiles: 'memory',
+  source: 'embedded',
+  warehouse: 'duckdb',
+  registry: 'file',
+  role: 'all',
+  defaultTtlSeconds: durationSeconds('P7D'),
+  logLevel: 'info',
+  segmentBytes: 256 * 1024 * 1024,
+};
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** The key from the config, else the one stored in the data dir, else a new one (reported as generated). */
+function resolveApiKey(dataDir: string, configured: string | undefined): { apiKey: string; generated: boolean } {
+  if (configured) return { apiKey: configured, generated: false };
+  const path = join(dataDir, 'api-key');
+  if (existsSync(path)) return { apiKey: readFileSync(path, 'utf8').trim(), generated: false };
+  const apiKey = `sbx_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(path, `${apiKey}\n`, { mode: 0o600 });
+  return { apiKey, generated: true };
+}
+
+function checkSupported(config: SignalboxConfig): void {
+  const unsupported: string[] = [];
+  if (config.profiles !== 'memory') unsupported.push(`--profiles ${config.profiles} (only "memory" is available in this version)`);
+  if (config.source !== 'embedded') unsupported.push(`--source ${config.source} (only "embedded" is available in this version)`);
+  if (config.registry !== 'file') unsupported.push(`--registry ${config.registry} (only "file" is available in this version)`);
+  if (config.role !== 'all') unsupported.push(`--role ${config.role} (only "all" is available in this version)`);
+  if (unsupported.length > 0) throw new Error(`unsupported options: ${unsupported.join('; ')}`);
+}
+
+export class Signalbox {
+  readonly registry: Registry;
+  readonly store: MemoryProfilesStore;
+  readonly engine: StreamEngine;
+  readonly durability: Durability;
+  readonly onlineAttributes: OnlineAttributes;
+  readonly metrics: Metrics;
+  readonly apiKey: string;
+  readonly apiKeyGenerated: boolean;
+  readonly clock: () => number;
+  readonly replayedRecords: number;
+  private lastPublishedAt = new Date().toISOString();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly config: SignalboxConfig, clock: () => number = Date.now) {
+    checkSupported(config);
+    this.clock = clock;
+    mkdirSync(config.dataDir, { recursive: true });
+    ({ apiKey: this.apiKey, generated: this.apiKeyGenerated } = resolveApiKey(config.dataDir, config.apiKey));
+    this.registry = new Registry(new FileRegistryPersistence(config.dataDir), config.defaultTtlSeconds);
+    this.store = new MemoryProfilesStore();
+    this.engine = new StreamEngine(this.store);
+    this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
+    this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
+    this.metrics = new Metrics(this.engine, this.store);
+    this.replayedRecords = this.durability.recover();
+    this.registry.onChange(() => {
+      this.onlineAttributes.invalidate();
+      void this.syncView();
+    });
+  }
+
+  /** Record the registry's current view in the log if it differs from the engine's. */
+  async syncView(): Promise<void> {
+    const before = this.durability.currentView;
+    await this.durability.changeView(this.registry.streamView());
+    if (this.durability.currentView !== before) this.lastPublishedAt = new Date(this.clock()).toISOString();
+  }
+
+  publishedAt(): string {
+    return this.lastPublishedAt;
+  }
+
+  /** Delete a group version, then drop stored values no published version still computes. */
+  async deleteGroupVersion(name: string, version: number): Promise<void> {
+    const group = this.registry.getGroup(name, version);
+    const key = this.registry.resolveKey(group);
+    this.registry.deleteGroup(name, version);
+    const live = new Set(this.registry.streamView().map((a) => a.definition_hash));
+    const hashes = (group.attributes ?? [])
+      .map((a) => describeAttribute(group, key, a, this.config.defaultTtlSeconds)?.definition_hash)
+      .filter((h): h is string => h !== undefined && !live.has(h));
+    await this.durability.dropDefinitions(hashes);
+  }
+
+  startSweeping(): void {
+    this.sweepTimer = setInterval(() => this.store.sweep(this.clock(), this.engine.view.specs), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  close(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.durability.close();
+  }
+}
+
+export interface RunningSignalbox {
+  signalbox: Signalbox;
+  app: FastifyInstance;
+  /** `http://host:port` */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: () => number;
+  /** Listen on a socket (default). Tests using `app.inject()` pass false. */
+  listen?: boolean;
+}
+
+export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, options: StartOptions = {}): Promise<RunningSignalbox> {
+  const config: SignalboxConfig = { ...DEFAULT_CONFIG, ...partial, dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir) };
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const signalbox = new Signalbox(config, options.clock);
+  await signalbox.syncView();
+  signalbox.startSweeping();
+  const app = await buildApp(signalbox, logger);
+  let url = '';
+  if (options.listen !== false) {
+    url = await app.listen({ host: config.host, port: config.port });
+  } else {
+    await app.ready();
+  }
+  let closed = false;
+  return {
+    signalbox,
+    app,
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      signalbox.close();
+    },
+  };
+}
+
+export { SignalboxError };

@@ -1,0 +1,201 @@
+/**
+ * Exactly-once for the embedded engine (design §3): every change to engine state goes through
+ * this one queue. Each flush writes its records to the event log, fdatasyncs, then applies them
+ * in the same order with the same processing time `now` that the log records — so replaying the
+ * log after `kill -9` rebuilds exactly the state that was acknowledged, and event-id dedupe
+ * absorbs whatever a client resends.
+ *
+ * Snapshots (v8-serialised store, view and log position) bound replay time; segments before the
+ * snapshot's position are deleted once it is durable.
+ *
+ * Log records, one per line:
+ *   T <now> <enriched TSV line>      an event received as TSV
+ *   J <now> <enriched JSON>          an event received as JSON
+ *   V <published stream attributes>  the engine view changed
+ *   D <definition hashes>            stored values of deleted definitions dropped
+ *   X <[attribute key, identifier]>  an identifier's data deleted
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { type EnrichedEvent, type PublishedStreamAttribute, canonicalJson, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { writeFileDurably } from '../durable-file.js';
+import type { MemoryProfilesStore, MemoryStoreImage } from '../profiles/memory-store.js';
+import { CompiledView } from './compiled-view.js';
+import type { ProcessSummary, StreamEngine } from './engine.js';
+import { EventLog, type LogPosition } from './event-log.js';
+
+/** An accepted event with the text the log keeps for it. */
+export interface LoggedEvent {
+  format: 'T' | 'J';
+  text: string;
+  event: EnrichedEvent;
+}
+
+type Operation =
+  | { kind: 'events'; events: LoggedEvent[]; done: (s: ProcessSummary) => void }
+  | { kind: 'view'; view: PublishedStreamAttribute[]; done: () => void }
+  | { kind: 'drop'; hashes: string[]; done: () => void }
+  | { kind: 'delete'; keyName: string; id: string; done: (found: boolean) => void };
+
+type Queued = Operation & { fail: (e: unknown) => void };
+
+interface SnapshotImage {
+  format: 1;
+  position: LogPosition;
+  view: PublishedStreamAttribute[];
+  store: MemoryStoreImage;
+}
+
+export interface DurabilityOptions {
+  dataDir: string;
+  /** Rotate the log and snapshot when the current segment passes this many bytes. */
+  segmentBytes: number;
+  clock: () => number;
+}
+
+export class Durability {
+  private readonly log: EventLog;
+  private readonly snapshotPath: string;
+  private queue: Queued[] = [];
+  private flushScheduled = false;
+  private viewText = canonicalJson([]);
+
+  constructor(
+    private readonly engine: StreamEngine,
+    private readonly store: MemoryProfilesStore,
+    private readonly options: DurabilityOptions,
+  ) {
+    this.log = new EventLog(options.dataDir);
+    this.snapshotPath = join(options.dataDir, 'snapshot.bin');
+  }
+
+  /** Load the last snapshot and replay the log after it. Returns how many records were replayed. */
+  recover(): number {
+    let position: LogPosition = { segment: 0, offset: 0 };
+    if (existsSync(this.snapshotPath)) {
+      const image = deserialize(readFileSync(this.snapshotPath)) as SnapshotImage;
+      this.store.restore(image.store);
+      this.setView(image.view);
+      position = image.position;
+    }
+    let replayed = 0;
+    let batch: EnrichedEvent[] = [];
+    let batchNow = 0;
+    const flushBatch = () => {
+      if (batch.length > 0) this.engine.process(batch, batchNow);
+      batch = [];
+    };
+    for (const record of this.log.readFrom(position)) {
+      replayed++;
+      const kind = record[0];
+      if (kind === 'T' || kind === 'J') {
+        const tab = record.indexOf('\t', 2);
+        const now = Number(record.slice(2, tab));
+        const text = record.slice(tab + 1);
+        if (now !== batchNow) flushBatch();
+        batchNow = now;
+        batch.push(kind === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text)));
+        continue;
+      }
+      flushBatch();
+      const payload = JSON.parse(record.slice(2)) as unknown;
+      if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
+      else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
+      else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
+    }
+    flushBatch();
+    this.log.open();
+    return replayed;
+  }
+
+  /** The engine view as last recorded; compare with the registry's to know whether to record a change. */
+  get currentView(): string {
+    return this.viewText;
+  }
+
+  private setView(view: PublishedStreamAttribute[]): void {
+    this.viewText = canonicalJson(view);
+    this.engine.loadView(new CompiledView(view));
+  }
+
+  submitEvents(events: LoggedEvent[]): Promise<ProcessSummary> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'events', events, done, fail }));
+  }
+
+  /** Record and load a new engine view, unless it equals the current one. */
+  changeView(view: PublishedStreamAttribute[]): Promise<void> {
+    if (canonicalJson(view) === this.viewText && this.queue.every((q) => q.kind !== 'view')) return Promise.resolve();
+    return new Promise((done, fail) => this.enqueue({ kind: 'view', view, done, fail }));
+  }
+
+  dropDefinitions(hashes: string[]): Promise<void> {
+    if (hashes.length === 0) return Promise.resolve();
+    return new Promise((done, fail) => this.enqueue({ kind: 'drop', hashes, done, fail }));
+  }
+
+  deleteIdentifier(keyName: string, id: string): Promise<boolean> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'delete', keyName, id, done, fail }));
+  }
+
+  private enqueue(op: Queued): void {
+    this.queue.push(op);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Group commit: one write and one fdatasync for everything queued since the last flush. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const ops = this.queue;
+    this.queue = [];
+    if (ops.length === 0) return;
+    const now = this.options.clock();
+    const lines: string[] = [];
+    for (const op of ops) {
+      if (op.kind === 'events') for (const e of op.events) lines.push(`${e.format}\t${now}\t${e.text}\n`);
+      else if (op.kind === 'view') lines.push(`V\t${JSON.stringify(op.view)}\n`);
+      else if (op.kind === 'drop') lines.push(`D\t${JSON.stringify(op.hashes)}\n`);
+      else lines.push(`X\t${JSON.stringify([op.keyName, op.id])}\n`);
+    }
+    try {
+      this.log.append(lines.join(''));
+    } catch (error) {
+      for (const op of ops) op.fail(error);
+      return;
+    }
+    for (const op of ops) {
+      if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
+      else if (op.kind === 'view') { this.setView(op.view); op.done(); }
+      else if (op.kind === 'drop') { this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
+      else op.done(this.store.deleteIdentifier(op.keyName, op.id));
+    }
+    if (this.log.currentSize >= this.options.segmentBytes) {
+      this.log.rotate();
+      this.snapshot();
+    }
+  }
+
+  /** Write a snapshot of everything applied so far and drop the log segments it covers. */
+  snapshot(): void {
+    const position = this.log.position();
+    const image: SnapshotImage = {
+      format: 1,
+      position,
+      view: JSON.parse(this.viewText) as PublishedStreamAttribute[],
+      store: this.store.image(),
+    };
+    writeFileDurably(this.snapshotPath, serialize(image));
+    this.log.truncateBefore(position);
+  }
+
+  /** Apply what is queued, snapshot, and close the log. */
+  close(): void {
+    this.flush();
+    this.log.rotate();
+    this.snapshot();
+    this.log.close();
+  }
+}
