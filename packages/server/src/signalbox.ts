@@ -16,8 +16,10 @@ import { MemoryProfilesStore } from './profiles/memory-store.js';
 import { FileRegistryPersistence } from './registry/registry-data.js';
 import { Registry } from './registry/registry.js';
 import { OnlineAttributes } from './serving/online-attributes.js';
-import { Durability } from './stream/durability.js';
-import { StreamEngine } from './stream/engine.js';
+import { BadRows } from './bad-rows/bad-rows.js';
+import { Durability, type LoggedEvent } from './stream/durability.js';
+import { type ProcessSummary, StreamEngine } from './stream/engine.js';
+import type { EnrichedEvent } from '@signalbox/core';
 
 export const DEFAULT_CONFIG: SignalboxConfig = {
   host: '127.0.0.1',
@@ -62,12 +64,14 @@ export class Signalbox {
   readonly durability: Durability;
   readonly onlineAttributes: OnlineAttributes;
   readonly metrics: Metrics;
+  readonly badRows: BadRows;
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
   readonly replayedRecords: number;
   private lastPublishedAt = new Date().toISOString();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
 
   constructor(readonly config: SignalboxConfig, clock: () => number = Date.now) {
     checkSupported(config);
@@ -80,11 +84,29 @@ export class Signalbox {
     this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
     this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
     this.metrics = new Metrics(this.engine, this.store);
+    this.badRows = new BadRows(config.dataDir);
     this.replayedRecords = this.durability.recover();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
       void this.syncView();
     });
+  }
+
+  /**
+   * The one way good events enter: logged durably and processed by the stream engine, then
+   * handed to every event sink (the warehouse loader, the Micro inspection API).
+   */
+  async ingest(events: LoggedEvent[]): Promise<ProcessSummary> {
+    if (events.length === 0) return { processed: 0, duplicates: 0, updates: 0 };
+    const summary = await this.durability.submitEvents(events);
+    const enriched = events.map((e) => e.event);
+    for (const sink of this.eventSinks) sink(enriched);
+    return summary;
+  }
+
+  /** Hear about every good event after it was processed (not on log replay at start). */
+  addEventSink(sink: (events: EnrichedEvent[]) => void): void {
+    this.eventSinks.push(sink);
   }
 
   /** Record the registry's current view in the log if it differs from the engine's. */

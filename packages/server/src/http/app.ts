@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { SignalboxError, toSignalboxError } from '../errors.js';
 import type { Signalbox } from '../signalbox.js';
@@ -15,6 +15,10 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { registryRoutes } from './routes/registry.js';
 import { servingRoutes } from './routes/serving.js';
+import { badRowRoutes } from './routes/bad-rows.js';
+import { collectorRoutes } from './routes/collector.js';
+import { interventionRoutes } from './routes/interventions.js';
+import { microRoutes } from './routes/micro.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -28,7 +32,8 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    disableRequestLogging: true,
+    // Per-request log lines cost more than a read; errors are still logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
   }) as unknown as FastifyInstance;
   const openapi = openApiCollector({
@@ -72,5 +77,9 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   servingRoutes(app, openapi, sb);
   eventRoutes(app, openapi, sb);
   healthRoutes(app, openapi, sb);
+  badRowRoutes(app, openapi, sb);
+  collectorRoutes(app, openapi, sb);
+  microRoutes(app, openapi, sb);
+  interventionRoutes(app, openapi, sb);
   return app;
 }

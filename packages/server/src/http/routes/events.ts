@@ -17,6 +17,8 @@ export interface RejectedEvent {
   line?: number;
   index?: number;
   reason: string;
+  /** The rejected input, kept as a bad row (not sent back in the response). */
+  payload: string;
 }
 
 export interface ParsedBatch {
@@ -37,7 +39,7 @@ export function parseTsvBody(body: string): ParsedBatch {
     try {
       accepted.push({ format: 'T', text: line, event: parseEnrichedTsv(line) });
     } catch (error) {
-      rejected.push({ line: i + 1, reason: reasonOf(error) });
+      rejected.push({ line: i + 1, reason: reasonOf(error), payload: line });
     }
   }
   return { accepted, rejected };
@@ -52,7 +54,7 @@ export function parseJsonBody(body: unknown): ParsedBatch {
       const event = normalizeEnrichedJson(item);
       accepted.push({ format: 'J', text: JSON.stringify(event), event });
     } catch (error) {
-      rejected.push({ index, reason: reasonOf(error) });
+      rejected.push({ index, reason: reasonOf(error), payload: JSON.stringify(item) ?? String(item) });
     }
   });
   return { accepted, rejected };
@@ -67,17 +69,23 @@ export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
       const body = request.body;
       const batch = typeof body === 'string' ? parseTsvBody(body) : parseJsonBody(body);
       sb.metrics.rejectedEvents.inc(batch.rejected.length);
+      sb.badRows.add(batch.rejected.map((r) => ({
+        source: 'api/events',
+        reasons: [r.reason],
+        payload: r.payload,
+        position: r.line ?? r.index ?? 0,
+      })));
       if (batch.accepted.length === 0 && batch.rejected.length > 0) {
         const first = batch.rejected.slice(0, 5).map((r) => `${r.line !== undefined ? `line ${r.line}` : `element ${r.index}`}: ${r.reason}`);
         throw new SignalboxError('SIGNALBOX_ERR_EVENTS_NONE_VALID', `no valid event in the request (${batch.rejected.length} rejected; ${first.join('; ')})`);
       }
-      const summary = batch.accepted.length > 0 ? await sb.durability.submitEvents(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
+      const summary = batch.accepted.length > 0 ? await sb.ingest(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
       return {
         accepted: batch.accepted.length,
         processed: summary.processed,
         duplicates: summary.duplicates,
         rejected: batch.rejected.length,
-        errors: batch.rejected,
+        errors: batch.rejected.map(({ payload: _payload, ...error }) => error),
       };
     },
   });

@@ -1,0 +1,14 @@
+/** `GET /api/v1/bad-rows`: the most recent rejected inputs with their reasons, newest first. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Signalbox } from '../../signalbox.js';
+import { type OpenApiCollector, defineRoute } from '../route.js';
+
+export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+  defineRoute(app, openapi, {
+    method: 'GET', url: '/api/v1/bad-rows', tag: 'events', errorStyle: 'serving',
+    summary: 'Recent bad rows (rejected events) with their reasons, newest first',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
+    handler: ({ query }) => ({ total: sb.badRows.count, bad_rows: sb.badRows.list(query.limit) }),
+  });
+}
