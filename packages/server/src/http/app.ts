@@ -60,10 +60,13 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   app.setErrorHandler((error, request, reply) => {
     const e = toSignalboxError(error);
     if (e.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Registry and engines answer FastAPI-style (`detail`, 422 for validation); the serving
+    // endpoints answer `{"error"}` and report validation problems as 400 (reference §3.2).
     const serving = request.routeOptions.config?.errorStyle === 'serving';
+    const status = serving && e.code === 'SIGNALBOX_ERR_REQUEST_INVALID' ? 400 : e.status;
     const body = serving ? { error: e.message, code: e.code } : { detail: e.details ?? e.message, code: e.code };
-    if (e.status === 401) reply.header('www-authenticate', 'Bearer');
-    return reply.status(e.status).send(body);
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ detail: `no route ${request.method} ${request.url.split('?')[0]}`, code: 'SIGNALBOX_ERR_ROUTE_NOT_FOUND' }),

@@ -188,8 +188,8 @@ export class Registry {
         `attribute group "${name}" version ${version} is published and immutable; only description, owner and is_published can change. Create version ${this.nextGroupVersion(name)} for this change`,
       );
     }
-    if (existing?.is_published && !group.is_published) this.checkNotNeededByInterventions(name, version);
     (this.data.attribute_groups[name] ??= {})[String(version)] = group;
+    if (existing?.is_published && !group.is_published) this.unpublishStrandedInterventions();
     this.commit();
     return group;
   }
@@ -345,22 +345,23 @@ export class Registry {
       .reduce<AttributeGroup | undefined>((best, g) => (!best || g.version > best.version ? g : best), undefined);
   }
 
-  private checkNotNeededByInterventions(group: string, version: number): void {
+  /**
+   * Unpublishing a group version unpublishes the published interventions that can no longer
+   * resolve one of their references (reference §4.9). Returns how many were unpublished.
+   */
+  private unpublishStrandedInterventions(): number {
+    let count = 0;
     for (const intervention of this.listInterventions().filter((i) => i.is_published)) {
-      for (const ref of criteriaReferences(intervention.criteria)) {
-        const [g, a] = ref.attribute.split(':') as [string, string];
-        if (g !== group) continue;
-        const others = Object.values(this.data.attribute_groups[g] ?? {}).filter(
-          (v) => v.version !== version && v.is_published && (v.attributes ?? []).some((x) => x.name === a),
-        );
-        if (others.length === 0) {
-          throw new SignalboxError(
-            'SIGNALBOX_ERR_REGISTRY_IN_USE',
-            `published intervention "${intervention.name}" version ${intervention.version} needs "${ref.attribute}"; unpublish the intervention first`,
-          );
-        }
+      const stranded = criteriaReferences(intervention.criteria).some((ref) => {
+        const [group, attribute] = ref.attribute.split(':') as [string, string];
+        return !this.latestPublishedGroupWith(group, attribute);
+      });
+      if (stranded) {
+        intervention.is_published = false;
+        count++;
       }
     }
+    return count;
   }
 
   // ---- publishing ---------------------------------------------------------------------------
@@ -393,11 +394,11 @@ export class Registry {
       const group = this.getGroup(link.name, link.version);
       if (group.is_published !== published) {
         if (published) this.resolveKey(group);
-        else this.checkNotNeededByInterventions(group.name, group.version);
         group.is_published = published;
         changed++;
       }
     }
+    if (!published) changed += this.unpublishStrandedInterventions();
     for (const link of request.services ?? []) {
       const service = this.getService(link.name);
       if (service.is_published !== published) { service.is_published = published; changed++; }
