@@ -28,8 +28,11 @@ export const BatchSourceInput = z.preprocess((v) => {
   return v;
 }, BatchSource);
 
-/** SDKs ≥0.4.2 send the whole key, older ones a `{name}` link: both resolve against the registry. */
-export const AttributeKeyRef = z.union([AttributeKey, z.object({ name: Name })]);
+/**
+ * SDKs ≥0.4.2 send the whole key, older ones a `{name}` link; a link is a key with only its name,
+ * so one schema reads both and the registry resolves the name.
+ */
+export const AttributeKeyRef = AttributeKey;
 
 export const AttributeGroup = z
   .object({

@@ -1,5 +1,6 @@
 /** Test support: build enriched events in the analytics-SDK JSON shape. */
 import { randomUUID } from 'node:crypto';
+import { normalizeEnrichedJson, toEnrichedTsv } from '@signalbox/core';
 
 export interface EventOptions {
   event_id?: string;
@@ -34,4 +35,9 @@ export function enrichedEvent(options: EventOptions): Record<string, unknown> {
     event_version: '1-0-0',
     ...fields,
   };
+}
+
+/** The same event as an enriched TSV line (131 tab-separated fields). */
+export function enrichedTsv(options: EventOptions): string {
+  return toEnrichedTsv(normalizeEnrichedJson(enrichedEvent(options)));
 }
