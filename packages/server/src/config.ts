@@ -32,4 +32,5 @@ export const OPTIONS = [
   { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'all, api or engine' },
   { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },
   { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: 'pino log level' },
+  { flag: 'snapshot-every', env: 'SIGNALBOX_SNAPSHOT_BYTES', default: String(256 * 1024 * 1024), help: 'snapshot the Profiles Store when the event log segment passes this many bytes' },
 ] as const;

@@ -27,7 +27,9 @@ export function startCommand(program: Command): void {
       role: value('role') as SignalboxConfig['role'],
       defaultTtlSeconds: durationSeconds(value('default-ttl')!),
       logLevel: value('log-level')!,
+      segmentBytes: Number(value('snapshot-every')),
     };
+    if (!(config.segmentBytes! > 0)) throw new Error(`--snapshot-every must be a positive number of bytes, got "${value('snapshot-every')}"`);
     const running = await startSignalbox(config);
     const { signalbox, url } = running;
     const lines = [
