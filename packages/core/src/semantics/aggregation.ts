@@ -11,7 +11,7 @@
  * number of slots per aggregation:
  *
  *     counter [count]   sum [sum]   mean [sum, count]   min/max [value]
- *     first/last [time, value]      unique_list [Map value → last-seen time]
+ *     first/last [time, value]      unique_list [[value, last-seen time, …] least recent first]
  *
  * These functions are the single implementation of the semantics: the stream engine, the stores,
  * replay and the tests' reference checks all go through them. Time is always a parameter.
@@ -33,15 +33,26 @@ const WIDTH: Record<Aggregation, number> = {
   counter: 1, sum: 1, mean: 2, min: 1, max: 1, first: 2, last: 2, unique_list: 1,
 };
 
-/** Write the partial of a fresh tile holding one event. */
-function initPartial(agg: Aggregation, s: AttributeState, o: number, value: unknown, time: number): void {
+/**
+ * A fresh state `[updatedAt, start, …partial]` holding one event. Built as one literal so the
+ * array is allocated at its exact size (arrays grown element by element keep spare capacity,
+ * which a million identifiers × ten attributes turn into gigabytes).
+ */
+function freshState(agg: Aggregation, now: number, start: number, value: unknown, time: number): AttributeState {
   switch (agg) {
-    case 'counter': s[o] = 1; return;
-    case 'sum': case 'min': case 'max': s[o] = value; return;
-    case 'mean': s[o] = value; s[o + 1] = 1; return;
-    case 'first': case 'last': s[o] = time; s[o + 1] = value; return;
-    case 'unique_list': s[o] = new Map([[value, time]]); return;
+    case 'counter': return [now, start, 1];
+    case 'sum': case 'min': case 'max': return [now, start, value];
+    case 'mean': return [now, start, value, 1];
+    case 'first': case 'last': return [now, start, time, value];
+    case 'unique_list': return [now, start, [value, time]];
   }
+}
+
+/** A new tile `[start, …partial]` to splice into an existing state. */
+function freshTile(agg: Aggregation, start: number, value: unknown, time: number): AttributeState {
+  const state = freshState(agg, 0, start, value, time);
+  state.shift();
+  return state;
 }
 
 /** Fold one more event into an existing partial. Events arrive in processing order. */
@@ -55,29 +66,29 @@ function addToPartial(agg: Aggregation, s: AttributeState, o: number, value: unk
     // Ties go to the earlier processed event for first, the later one for last.
     case 'first': if (time < (s[o] as number)) { s[o] = time; s[o + 1] = value; } return;
     case 'last': if (time >= (s[o] as number)) { s[o] = time; s[o + 1] = value; } return;
-    case 'unique_list': touchUnique(s[o] as Map<unknown, number>, value, time); return;
+    case 'unique_list': touchUnique(s[o] as unknown[], value, time); return;
   }
 }
 
 /**
- * Recency is (last-seen time, processing order): re-inserting keeps the Map's insertion order
- * equal to processing order, so a stable sort by time gives the final order.
+ * A unique list partial is a flat array `[value₀, time₀, value₁, time₁, …]` ordered by recency:
+ * (last-seen time, processing order), least recent first. A value seen again at a time no older
+ * than its last sighting moves to its place among the most recent; an older sighting changes
+ * nothing. Flat arrays cost a fraction of a Map per tile.
  */
-function touchUnique(map: Map<unknown, number>, value: unknown, time: number): void {
-  const seen = map.get(value);
-  if (seen !== undefined && time < seen) return;
-  map.delete(value);
-  map.set(value, time);
-  if (map.size > UNIQUE_LIST_CAP) map.delete(leastRecent(map));
-}
-
-function leastRecent(map: Map<unknown, number>): unknown {
-  let victim: unknown;
-  let oldest = Infinity;
-  for (const [value, time] of map) {
-    if (time < oldest) { oldest = time; victim = value; }
+function touchUnique(list: unknown[], value: unknown, time: number): void {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === value) {
+      if (time < (list[i + 1] as number)) return;
+      list.splice(i, 2);
+      break;
+    }
   }
-  return victim;
+  // After every entry seen at or before `time`: this event was processed after all of them.
+  let at = list.length;
+  while (at > 0 && (list[at - 1] as number) > time) at -= 2;
+  list.splice(at, 0, value, time);
+  if (list.length > UNIQUE_LIST_CAP * 2) list.splice(0, 2);
 }
 
 /**
@@ -100,11 +111,7 @@ export function applyEvent(
     start = tileStart(time, window);
     if (start <= windowFloor(now, window)) return undefined;
   }
-  if (!state || isExpired(spec, state, now)) {
-    const fresh: AttributeState = [now, start];
-    initPartial(aggregation, fresh, 2, value, time);
-    return fresh;
-  }
+  if (!state || isExpired(spec, state, now)) return freshState(aggregation, now, start, value, time);
   state[0] = now;
   if (window) dropTilesBefore(state, stride, windowFloor(now, window));
   // Find the tile, scanning from the newest: events mostly arrive in time order.
@@ -113,9 +120,7 @@ export function applyEvent(
   if (i >= 1 && state[i] === start) {
     addToPartial(aggregation, state, i + 1, value, time);
   } else {
-    const tile: AttributeState = [start];
-    initPartial(aggregation, tile, 1, value, time);
-    state.splice(i + stride, 0, ...tile);
+    state.splice(i + stride, 0, ...freshTile(aggregation, start, value, time));
   }
   return state;
 }
@@ -143,7 +148,7 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
   let sum = 0;
   let best: unknown;
   let bestTime = 0;
-  let unique: Array<[unknown, number]> | undefined;
+  let unique: unknown[] | undefined;
   for (let i = 1; i < state.length; i += stride) {
     if ((state[i] as number) <= floor) continue;
     const o = i + 1;
@@ -155,7 +160,7 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
       case 'max': if (count++ === 0 || (state[o] as number) > (best as number)) best = state[o]; break;
       case 'first': if (count++ === 0 || (state[o] as number) < bestTime) { bestTime = state[o] as number; best = state[o + 1]; } break;
       case 'last': if (count++ === 0 || (state[o] as number) >= bestTime) { bestTime = state[o] as number; best = state[o + 1]; } break;
-      case 'unique_list': (unique ??= []).push(...(state[o] as Map<unknown, number>)); count++; break;
+      case 'unique_list': (unique ??= []).push(...(state[o] as unknown[])); count++; break;
     }
   }
   if (count === 0) return undefined;
@@ -168,18 +173,16 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
   }
 }
 
-/** Tiles cover disjoint time ranges, so a value's latest sighting is in exactly one place per tile. */
-function orderUnique(entries: Array<[unknown, number]>): unknown[] {
-  const latest = new Map<unknown, number>();
-  for (const [value, time] of entries) {
-    const seen = latest.get(value);
-    if (seen === undefined || time >= seen) {
-      latest.delete(value);
-      latest.set(value, time);
-    }
-  }
-  const ordered = [...latest].sort((a, b) => a[1] - b[1]); // stable: ties keep processing order
-  return ordered.slice(-UNIQUE_LIST_CAP).map(([value]) => value);
+/**
+ * Tiles cover disjoint time ranges in ascending order, so concatenating their lists keeps the
+ * recency order; a value's latest sighting is its last occurrence.
+ */
+function orderUnique(entries: unknown[]): unknown[] {
+  const last = new Map<unknown, number>();
+  for (let i = 0; i < entries.length; i += 2) last.set(entries[i], i);
+  const out: unknown[] = [];
+  for (let i = 0; i < entries.length; i += 2) if (last.get(entries[i]) === i) out.push(entries[i]);
+  return out.slice(-UNIQUE_LIST_CAP);
 }
 
 /**
@@ -213,9 +216,10 @@ function mergePartial(agg: Aggregation, t: AttributeState, o: number, b: Attribu
     case 'min': case 'max': addToPartial(agg, t, o, b[p], 0); return;
     case 'first': case 'last': addToPartial(agg, t, o, b[p + 1], b[p] as number); return;
     case 'unique_list': {
-      const map = new Map(t[o] as Map<unknown, number>);
-      for (const [value, time] of b[p] as Map<unknown, number>) touchUnique(map, value, time);
-      t[o] = map;
+      const list = [...(t[o] as unknown[])];
+      const other = b[p] as unknown[];
+      for (let i = 0; i < other.length; i += 2) touchUnique(list, other[i], other[i + 1] as number);
+      t[o] = list;
       return;
     }
   }

@@ -21,13 +21,22 @@ export interface ProfilesStore {
   /** The live state of one attribute of one identifier, or undefined (absent or expired at `now`). */
   read(keyName: string, id: string, hash: string, spec: AggregationSpec, now: number): AttributeState | undefined;
 
-  /** Remove everything held for one identifier (GDPR deletion). True when something existed. */
+  /**
+   * Fired-intervention markers (design §3 "Interventions"): one per (intervention, version) under
+   * each target (attribute key, identifier). True when the marker exists and has not expired at `now`.
+   */
+  hasMarker(keyName: string, id: string, marker: string, now: number): boolean;
+
+  /** Set a marker, or move its expiry; markers live as long as the target's state TTL. */
+  setMarker(keyName: string, id: string, marker: string, expiresAt: number): void;
+
+  /** Remove everything held for one identifier, markers included (GDPR deletion). True when something existed. */
   deleteIdentifier(keyName: string, id: string): boolean;
 
   /** Remove the stored values of definitions that no longer exist. */
   dropDefinitions(hashes: ReadonlySet<string>): void;
 
-  /** Remove expired state and forget processed events older than the dedupe horizon. */
+  /** Remove expired state and markers, and forget processed events older than the dedupe horizon. */
   sweep(now: number, specs: ReadonlyMap<string, AggregationSpec>): void;
 
   stats(): { identifiers: number; processedEvents: number };

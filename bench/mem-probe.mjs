@@ -1,0 +1,21 @@
+import { parseEnrichedTsv, buildStreamView, AttributeGroup, builtInKey } from '@signalbox/core';
+import { MemoryProfilesStore } from '/work/main/packages/server/dist/profiles/memory-store.js';
+import { StreamEngine } from '/work/main/packages/server/dist/stream/engine.js';
+import { CompiledView } from '/work/main/packages/server/dist/stream/compiled-view.js';
+import { eventLines, userId, BENCH_GROUP } from '/work/main/bench/lib.mjs';
+const N = Number(process.argv[2] ?? 100000);
+const only = process.argv[3]; const group = AttributeGroup.parse(only ? { ...BENCH_GROUP, attributes: BENCH_GROUP.attributes.filter((a) => only.split(',').includes(a.name)) } : BENCH_GROUP);
+const view = buildStreamView([{ group, key: builtInKey('domain_userid') }]);
+const store = new MemoryProfilesStore();
+const engine = new StreamEngine(store);
+engine.loadView(new CompiledView(view));
+gc(); const before = process.memoryUsage();
+const t0 = performance.now();
+for (let done = 0; done < N; done += 10000) {
+  const body = eventLines(10000, { users: (i) => userId(done + i), startMs: Date.now() - 60000, stepMs: 0, seed: done + 1 }).join('\n');
+  const events = body.split('\n').map(parseEnrichedTsv);
+  engine.process(events, Date.now());
+}
+const t1 = performance.now();
+gc(); const after = process.memoryUsage();
+console.log({ N, heapPerId: Math.round((after.heapUsed - before.heapUsed) / N), rssPerId: Math.round((after.rss - before.rss) / N), eventsPerSec: Math.round(N / ((t1 - t0) / 1000)) , stats: store.stats()});
