@@ -16,9 +16,9 @@ export const CLI = join(ROOT, 'packages/server/dist/cli/main.js');
 export const API_KEY = 'bench-key';
 
 /** Start `signalbox start` in its own process (its own core); resolves once it listens. */
-export async function startSignalboxProcess(extraEnv = {}) {
+export async function startSignalboxProcess(extraEnv = {}, nodeArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'start', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SIGNALBOX_API_KEY: API_KEY, SIGNALBOX_LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
