@@ -168,7 +168,7 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
     case 'counter': return count;
     case 'sum': return sum;
     case 'mean': return sum / count;
-    case 'unique_list': return orderUnique(unique ?? []);
+    case 'unique_list': return orderUnique(unique ?? [], count);
     default: return best;
   }
 }
@@ -177,7 +177,13 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
  * Tiles cover disjoint time ranges in ascending order, so concatenating their lists keeps the
  * recency order; a value's latest sighting is its last occurrence.
  */
-function orderUnique(entries: unknown[]): unknown[] {
+function orderUnique(entries: unknown[], tiles: number): unknown[] {
+  if (tiles === 1) {
+    // One tile holds each value once, already in order.
+    const out = new Array<unknown>(entries.length / 2);
+    for (let i = 0; i < entries.length; i += 2) out[i / 2] = entries[i];
+    return out;
+  }
   const last = new Map<unknown, number>();
   for (let i = 0; i < entries.length; i += 2) last.set(entries[i], i);
   const out: unknown[] = [];

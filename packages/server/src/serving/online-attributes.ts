@@ -8,32 +8,26 @@
  * - Services spanning groups of other attribute keys read `null` for those groups' attributes.
  */
 import {
-  type AggregationSpec,
-  type Attribute,
   type AttributeGroup,
   type AttributeKey,
   type GetOnlineAttributesRequest,
-  describeAttribute,
-  outputValue,
   parseQualifiedName,
   qualifiedName,
-  readValue,
-  typeDefault,
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 import type { Registry } from '../registry/registry.js';
-import { specOf } from '../stream/compiled-view.js';
+import { type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute } from './attribute-reader.js';
 
 interface ResolvedAttribute {
   plainName: string;
   fullName: string;
-  /** Stream attributes: where their state lives. External fields have none yet. */
-  hash: string | undefined;
-  spec: AggregationSpec | undefined;
-  attribute: Attribute | undefined;
+  /** Stream attributes: how to read them. External fields have no state yet. */
+  readable: ReadableAttribute | undefined;
   keyName: string;
   groupId: string;
+  /** Every attribute of the same group version: liveness is decided over the whole group. */
+  group: ReadableAttribute[];
 }
 
 export class OnlineAttributes {
@@ -49,6 +43,7 @@ export class OnlineAttributes {
   /** Forget resolutions after any registry change. */
   invalidate(): void {
     this.resolved.clear();
+    this.plans.clear();
   }
 
   private resolveGroup(group: AttributeGroup, only?: ReadonlySet<string>): ResolvedAttribute[] {
@@ -65,27 +60,25 @@ export class OnlineAttributes {
     const key: AttributeKey = this.registry.resolveKey(group);
     const groupId = `${group.name}_v${group.version}`;
     const out: ResolvedAttribute[] = [];
-    for (const attribute of group.attributes ?? []) {
-      const described = group.offline ? undefined : describeAttribute(group, key, attribute, this.defaultTtlSeconds);
+    const readables = (group.attributes ?? []).map((attribute) => readableAttribute(group, key, attribute, this.defaultTtlSeconds));
+    for (const readable of readables) {
       out.push({
-        plainName: attribute.name,
-        fullName: qualifiedName(group.name, group.version, attribute.name),
-        hash: described?.definition_hash,
-        spec: described ? specOf(described) : undefined,
-        attribute,
+        plainName: readable.name,
+        fullName: qualifiedName(group.name, group.version, readable.name),
+        readable,
         keyName: key.name,
         groupId,
+        group: readables,
       });
     }
     for (const field of group.fields ?? []) {
       out.push({
         plainName: field.name,
         fullName: qualifiedName(group.name, group.version, field.name),
-        hash: undefined,
-        spec: undefined,
-        attribute: undefined,
+        readable: undefined,
         keyName: key.name,
         groupId,
+        group: readables,
       });
     }
     return out;
@@ -136,13 +129,18 @@ export class OnlineAttributes {
     return all.sort((a, b) => (order.get(a.fullName) ?? 0) - (order.get(b.fullName) ?? 0));
   }
 
-  read(request: GetOnlineAttributesRequest, now: number): Record<string, unknown[]> {
-    const identifiers = (request.attribute_keys ?? request.entities)!;
-    const [keyName, ids] = Object.entries(identifiers)[0]!;
-    const attributes = this.resolve(request, keyName);
+  /** What to read for one request shape; resolving and checking names once per shape keeps reads cheap. */
+  private readonly plans = new Map<string, ReadPlan>();
+
+  private plan(request: GetOnlineAttributesRequest, keyName: string): ReadPlan {
     const full = request.full_attribute_names === true;
-    const response: Record<string, unknown[]> = { [keyName]: ids };
+    const cacheKey = `${keyName}\u0000${full}\u0000${request.service ?? ''}\u0000${(request.attributes ?? []).join(',')}`;
+    const cached = this.plans.get(cacheKey);
+    if (cached) return cached;
+    const attributes = this.resolve(request, keyName);
     const owners = new Map<string, string>();
+    const groupIndex = new Map<string, number>();
+    const plan: ReadPlan = { columns: [], groups: [] };
     for (const a of attributes) {
       const name = full ? a.fullName : a.plainName;
       const previous = owners.get(name);
@@ -153,28 +151,50 @@ export class OnlineAttributes {
         );
       }
       owners.set(name, a.groupId);
-    }
-    // Which (group, identifier) pairs have any live state decides null versus default.
-    const live = new Map<string, boolean>();
-    const isLive = (groupId: string, id: string): boolean => {
-      const k = `${groupId}\u0000${id}`;
-      let v = live.get(k);
-      if (v === undefined) {
-        v = attributes.some((a) => a.groupId === groupId && a.keyName === keyName && a.hash !== undefined &&
-          this.store.read(keyName, id, a.hash, a.spec!, now) !== undefined);
-        live.set(k, v);
+      let g = groupIndex.get(a.groupId);
+      if (g === undefined) {
+        g = plan.groups.length;
+        groupIndex.set(a.groupId, g);
+        plan.groups.push(a.group);
       }
-      return v;
-    };
-    for (const a of attributes) {
-      response[full ? a.fullName : a.plainName] = ids.map((id) => {
-        if (a.keyName !== keyName || !a.hash || !a.attribute || !isLive(a.groupId, id)) return null;
-        const state = this.store.read(keyName, id, a.hash, a.spec!, now);
-        const value = state ? readValue(a.spec!, state, now) : undefined;
-        if (value === undefined) return outputValue(a.attribute.type, a.attribute.default_value ?? typeDefault(a.attribute.aggregation));
-        return outputValue(a.attribute.type, value);
-      });
+      // Attributes of groups keyed by another key, and warehouse fields without state, read null.
+      const readable = a.keyName === keyName && a.readable?.hash ? a.readable : undefined;
+      plan.columns.push({ name, readable, group: g });
+    }
+    if (this.plans.size > 1000) this.plans.clear();
+    this.plans.set(cacheKey, plan);
+    return plan;
+  }
+
+  read(request: GetOnlineAttributesRequest, now: number): Record<string, unknown[]> {
+    const identifiers = (request.attribute_keys ?? request.entities)!;
+    const [keyName, ids] = Object.entries(identifiers)[0]!;
+    const plan = this.plan(request, keyName);
+    const response: Record<string, unknown[]> = { [keyName]: ids };
+    // Whether an identifier has any live state in a group decides null versus default:
+    // 0 unknown, 1 live, 2 not live, per (identifier, group).
+    const groups = plan.groups.length;
+    const live = new Uint8Array(ids.length * groups);
+    for (const column of plan.columns) {
+      const values = new Array<unknown>(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        const readable = column.readable;
+        if (!readable) {
+          values[i] = null;
+          continue;
+        }
+        const slot = i * groups + column.group;
+        if (live[slot] === 0) live[slot] = hasLiveState(this.store, keyName, ids[i]!, plan.groups[column.group]!, now) ? 1 : 2;
+        values[i] = live[slot] === 1 ? readLiveAttribute(this.store, keyName, ids[i]!, readable, now) : null;
+      }
+      response[column.name] = values;
     }
     return response;
   }
+}
+
+interface ReadPlan {
+  columns: Array<{ name: string; readable: ReadableAttribute | undefined; group: number }>;
+  /** The attributes of each group version read, for the liveness rule. */
+  groups: ReadableAttribute[][];
 }
