@@ -14,21 +14,24 @@
 import {
   EnrichedEventError,
   addEntities,
-  getEventSchemas,
+  assembleEvent,
+  attachSource,
+  getSource,
   isPlainObject,
   parseDecimalText,
   parseIntText,
   quote,
   readContextsColumn,
   readUnstructColumn,
-  setEventSchemas,
   timestampToIso,
   typeName,
+  type ContextsColumn,
   type EnrichedEvent,
-  type EnrichedEventSchemas,
-  type EntitySchema,
+  type EventSource,
+  type JsonColumnHandler,
+  type UnstructColumn,
 } from './enriched-event.js';
-import { ENRICHED_FIELDS, ENRICHED_FIELD_INDEX } from './fields.js';
+import { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX, type EnrichedFieldKind } from './fields.js';
 
 /**
  * What the JS and Python analytics SDKs call column 122; read as `refr_dvce_tstamp`.
@@ -107,90 +110,26 @@ export function normalizeEnrichedJson(value: unknown): EnrichedEvent {
     }
   }
 
-  const out: EnrichedEvent = {};
-  const entities: EntitySchema[] = [];
-  const schemas: { -readonly [K in keyof EnrichedEventSchemas]: EnrichedEventSchemas[K] } = { entities };
+  const slots = new Array<unknown>(ENRICHED_FIELD_COUNT).fill(undefined);
+  const source: { -readonly [K in keyof EventSource]: EventSource[K] } = {};
   let nonLossy: string | undefined;
 
-  for (let i = 0; i < ENRICHED_FIELDS.length; i++) {
+  for (let i = 0; i < ENRICHED_FIELD_COUNT; i++) {
     const field = ENRICHED_FIELDS[i]!;
     const given = columns.get(i);
     const raw = given?.value;
     if (raw === undefined || raw === null || raw === '') {
-      if (field.kind === 'json-contexts' && i === ENRICHED_FIELD_INDEX.get('contexts')) {
-        addLossyContexts(out, value, lossyContexts);
-      } else if (field.kind === 'json-unstruct' && lossyUnstruct !== undefined) {
-        addLossyUnstruct(out, value, lossyUnstruct);
-      }
       // JSON needs only the two ids to mean an event; v_collector / v_etl are checked on the way to TSV.
       if (field.name === 'event_id' || field.name === 'collector_tstamp') throw keyError(field.name, 'required');
       continue;
     }
     const key = given!.key;
-    switch (field.kind) {
-      case 'string':
-        if (typeof raw !== 'string') throw keyError(key, `expected a string, got ${typeName(raw)}`);
-        out[field.name] = raw;
-        break;
-      case 'timestamp': {
-        const iso = typeof raw === 'string' ? timestampToIso(raw, true) : undefined;
-        if (iso === undefined) {
-          throw keyError(
-            key,
-            `invalid timestamp ${describe(raw)}, expected YYYY-MM-DDTHH:MM:SS[.fff]Z or YYYY-MM-DD HH:MM:SS[.fff]`,
-          );
-        }
-        out[field.name] = iso;
-        break;
-      }
-      case 'int': {
-        const n = typeof raw === 'string' ? parseIntText(raw) : Number.isSafeInteger(raw) ? (raw as number) : undefined;
-        if (n === undefined) throw keyError(key, `expected an integer, got ${describe(raw)}`);
-        out[field.name] = n;
-        break;
-      }
-      case 'decimal': {
-        const n =
-          typeof raw === 'string'
-            ? parseDecimalText(raw)
-            : typeof raw === 'number' && Number.isFinite(raw)
-              ? raw
-              : undefined;
-        if (n === undefined) throw keyError(key, `expected a number, got ${describe(raw)}`);
-        out[field.name] = n;
-        if (field.name === 'geo_longitude' && out.geo_latitude !== undefined) {
-          out.geo_location = `${String(out.geo_latitude)},${String(n)}`;
-        }
-        break;
-      }
-      case 'bool': {
-        const b = toBoolean(raw);
-        if (b === undefined) throw keyError(key, `expected a boolean, got ${describe(raw)}`);
-        out[field.name] = b;
-        break;
-      }
-      case 'json-contexts': {
-        nonLossy = key;
-        const column = readContextsColumn(parseJsonText(key, raw), (problem) => {
-          throw keyError(key, problem);
-        });
-        const derived = field.name === 'derived_contexts';
-        if (derived) schemas.derivedContextsWrapper = column.wrapper;
-        else schemas.contextsWrapper = column.wrapper;
-        addEntities(out, column.entities, derived, entities);
-        break;
-      }
-      case 'json-unstruct': {
-        nonLossy = key;
-        const column = readUnstructColumn(parseJsonText(key, raw), (problem) => {
-          throw keyError(key, problem);
-        });
-        const lossyKey = column.event.keys.unstructKey;
-        out[lossyKey] = column.event.data;
-        schemas.unstructWrapper = column.wrapper;
-        schemas.unstruct = { key: lossyKey, schema: column.event.schema };
-        break;
-      }
+    slots[i] = readValue(field.kind, key, raw);
+    if (field.kind === 'json-contexts' || field.kind === 'json-unstruct') {
+      nonLossy = key;
+      if (field.name === 'contexts') source.contexts = slots[i] as ContextsColumn;
+      else if (field.name === 'derived_contexts') source.derivedContexts = slots[i] as ContextsColumn;
+      else source.unstruct = slots[i] as UnstructColumn;
     }
   }
 
@@ -198,14 +137,79 @@ export function normalizeEnrichedJson(value: unknown): EnrichedEvent {
   if (nonLossy !== undefined && mixed !== undefined) {
     throw keyError(mixed, `mixes the lossy shape with the non-lossy ${nonLossy} column; give one or the other`);
   }
-  if (nonLossy !== undefined) {
-    setEventSchemas(out, schemas);
-  } else {
-    const carried = getEventSchemas(value);
-    if (carried !== undefined) setEventSchemas(out, carried);
-  }
+  const out = assembleEvent(slots, putJsonColumn, { input: value, lossyContexts, lossyUnstruct });
+  const carried = nonLossy !== undefined ? source : getSource(value);
+  if (carried !== undefined) attachSource(out, carried);
   return out;
 }
+
+function readValue(kind: EnrichedFieldKind, key: string, raw: unknown): unknown {
+  switch (kind) {
+    case 'string':
+      if (typeof raw !== 'string') throw keyError(key, `expected a string, got ${typeName(raw)}`);
+      return raw;
+    case 'timestamp': {
+      const iso = typeof raw === 'string' ? timestampToIso(raw, true) : undefined;
+      if (iso === undefined) {
+        throw keyError(
+          key,
+          `invalid timestamp ${describe(raw)}, expected YYYY-MM-DDTHH:MM:SS[.fff]Z or YYYY-MM-DD HH:MM:SS[.fff]`,
+        );
+      }
+      return iso;
+    }
+    case 'int': {
+      const n = typeof raw === 'string' ? parseIntText(raw) : Number.isSafeInteger(raw) ? (raw as number) : undefined;
+      if (n === undefined) throw keyError(key, `expected an integer, got ${describe(raw)}`);
+      return n;
+    }
+    case 'decimal': {
+      const n =
+        typeof raw === 'string'
+          ? parseDecimalText(raw)
+          : typeof raw === 'number' && Number.isFinite(raw)
+            ? raw
+            : undefined;
+      if (n === undefined) throw keyError(key, `expected a number, got ${describe(raw)}`);
+      return n;
+    }
+    case 'bool': {
+      const b = toBoolean(raw);
+      if (b === undefined) throw keyError(key, `expected a boolean, got ${describe(raw)}`);
+      return b;
+    }
+    case 'json-contexts':
+      return readContextsColumn(parseJsonText(key, raw), (problem) => {
+        throw keyError(key, problem);
+      });
+    case 'json-unstruct':
+      return readUnstructColumn(parseJsonText(key, raw), (problem) => {
+        throw keyError(key, problem);
+      });
+  }
+}
+
+interface LossyKeys {
+  readonly input: Record<string, unknown>;
+  readonly lossyContexts: readonly string[];
+  readonly lossyUnstruct: string | undefined;
+}
+
+const CONTEXTS = ENRICHED_FIELD_INDEX.get('contexts')!;
+const DERIVED_CONTEXTS = ENRICHED_FIELD_INDEX.get('derived_contexts')!;
+
+/** Puts entities and the event where their column sits, from the wrapper or from the lossy keys. */
+const putJsonColumn: JsonColumnHandler<LossyKeys> = (out, index, value, { input, lossyContexts, lossyUnstruct }) => {
+  if (index === CONTEXTS || index === DERIVED_CONTEXTS) {
+    if (value !== undefined) addEntities(out, value as ContextsColumn, index === DERIVED_CONTEXTS);
+    else if (index === CONTEXTS) addLossyContexts(out, input, lossyContexts);
+  } else if (value !== undefined) {
+    const column = value as UnstructColumn;
+    out[column.key] = column.data;
+  } else if (lossyUnstruct !== undefined) {
+    addLossyUnstruct(out, input, lossyUnstruct);
+  }
+};
 
 function addLossyContexts(out: EnrichedEvent, input: Record<string, unknown>, keys: readonly string[]): void {
   for (const key of keys) {

@@ -91,6 +91,7 @@ describe('parseEnrichedTsv on the reference lines (section 7)', () => {
   it('records the full schema URIs beside the event, not in it', () => {
     const event = parseEnrichedTsv(ADD_TO_CART_TSV);
     expect(JSON.stringify(event)).not.toContain('iglu:');
+    expect(getEventSchemas({ ...event })).toBeUndefined();
     expect(getEventSchemas(event)).toEqual({
       contextsWrapper: CONTEXTS_101,
       entities: [
@@ -278,6 +279,7 @@ describe('column kinds', () => {
     const event = parseEnrichedTsv(
       withFields(MINIMAL_TSV, {
         txn_id: '-42',
+        domain_sessionidx: '00000000000000000000007',
         geo_latitude: '51.5074',
         geo_longitude: '-0.1278',
         tr_total: '1E+3',
@@ -290,6 +292,7 @@ describe('column kinds', () => {
     );
     expect(event).toMatchObject({
       txn_id: -42,
+      domain_sessionidx: 7,
       geo_latitude: 51.5074,
       geo_longitude: -0.1278,
       geo_location: '51.5074,-0.1278',
@@ -530,7 +533,13 @@ describe('toEnrichedTsv', () => {
       { unstruct_event_a_b_1: [] },
       'unstruct_event_a_b_1: expected an object, got array',
     ],
+    [
+      'entity data JSON cannot hold',
+      { contexts_a_b_1: [{ n: 1n }] },
+      'field 53 (contexts): cannot write as JSON: Do not know how to serialize a BigInt',
+    ],
   ])('rejects %s', (_, change, message) => {
-    expect(() => toEnrichedTsv({ ...minimal(), ...change })).toThrow(message);
+    const schemas = { contexts_a_b_1: 'iglu:a/b/jsonschema/1-0-0' };
+    expect(() => toEnrichedTsv({ ...minimal(), ...change }, { schemas })).toThrow(message);
   });
 });

@@ -2,8 +2,9 @@
  * Reads and writes the enriched TSV that Snowplow Enrich puts on its output stream: one event
  * per line, 131 tab-separated columns (see `fields.ts`), empty = null, no quoting.
  *
- * `parseEnrichedTsv` is on the stream engine's hot path: it splits once, then checks each column
- * with character tests, not regexes, and parses only the JSON columns.
+ * `parseEnrichedTsv` is on the stream engine's hot path: it walks the tabs once, reads each
+ * non-empty column in place with character tests (no regexes, no split), parses only the JSON
+ * columns, and builds the object with the generated assembler of `enriched-event.ts`.
  */
 
 import {
@@ -11,6 +12,7 @@ import {
   EnrichedEventError,
   UNSTRUCT_WRAPPER,
   addEntities,
+  assembleEvent,
   getEventSchemas,
   isPlainObject,
   isoToTsvTimestamp,
@@ -21,12 +23,16 @@ import {
   readContextsColumn,
   readUnstructColumn,
   schemaKeys,
-  setEventSchemas,
+  attachSource,
   timestampToIso,
   typeName,
   type EnrichedEvent,
   type EnrichedEventSchemas,
+  type ContextsColumn,
   type EntitySchema,
+  type EventSource,
+  type JsonColumnHandler,
+  type UnstructColumn,
 } from './enriched-event.js';
 import { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX, type EnrichedFieldKind } from './fields.js';
 
@@ -46,8 +52,9 @@ const NAMES: readonly string[] = ENRICHED_FIELDS.map((f) => f.name);
 const KINDS: Uint8Array = Uint8Array.from(ENRICHED_FIELDS, (f) => KIND_CODE[f.kind as EnrichedFieldKind]);
 const REQUIRED: readonly boolean[] = ENRICHED_FIELDS.map((f) => 'required' in f);
 const LABELS: readonly string[] = ENRICHED_FIELDS.map((f, i) => `field ${i + 1} (${f.name})`);
+const CONTEXTS = ENRICHED_FIELD_INDEX.get('contexts')!;
+const UNSTRUCT_EVENT = ENRICHED_FIELD_INDEX.get('unstruct_event')!;
 const DERIVED_CONTEXTS = ENRICHED_FIELD_INDEX.get('derived_contexts')!;
-const GEO_LONGITUDE = ENRICHED_FIELD_INDEX.get('geo_longitude')!;
 
 function fieldError(index: number, problem: string, cause?: unknown): EnrichedEventError {
   return new EnrichedEventError(`${LABELS[index]!}: ${problem}`, {
@@ -80,87 +87,121 @@ export function parseEnrichedTsv(line: string): EnrichedEvent {
     end--;
     if (line.charCodeAt(end - 1) === 13) end--;
   }
-  const values = (end === line.length ? line : line.slice(0, end)).split('\t');
-  if (values.length !== ENRICHED_FIELD_COUNT) {
-    throw new EnrichedEventError(`expected ${ENRICHED_FIELD_COUNT} tab-separated fields, got ${values.length}`);
-  }
-
-  const out: EnrichedEvent = {};
-  let entities: EntitySchema[] | undefined;
-  let schemas: { -readonly [K in keyof EnrichedEventSchemas]: EnrichedEventSchemas[K] } | undefined;
-
+  const state: ParseState = { line, end, source: undefined };
+  const slots = SLOTS;
+  // Walk the tabs instead of split(): empty columns (most of them) then cost no string at all.
+  let start = 0;
   for (let i = 0; i < ENRICHED_FIELD_COUNT; i++) {
-    const text = values[i]!;
-    if (text === '') {
-      if (REQUIRED[i]) throw fieldError(i, 'required');
-      continue;
+    const next = line.indexOf('\t', start);
+    let stop: number;
+    if (i < ENRICHED_FIELD_COUNT - 1) {
+      if (next < 0 || next >= end) throw countError(line, end);
+      stop = next;
+    } else {
+      if (next >= 0 && next < end) throw countError(line, end);
+      stop = end;
     }
-    switch (KINDS[i]) {
-      case 0:
-        out[NAMES[i]!] = text;
-        break;
-      case 1: {
-        const iso = timestampToIso(text, false);
-        if (iso === undefined)
-          throw fieldError(i, `invalid timestamp ${quote(text)}, expected YYYY-MM-DD HH:MM:SS[.fff]`);
-        out[NAMES[i]!] = iso;
-        break;
-      }
-      case 2: {
-        const n = parseIntText(text);
-        if (n === undefined) throw fieldError(i, `invalid integer ${quote(text)}`);
-        out[NAMES[i]!] = n;
-        break;
-      }
-      case 3: {
-        const n = parseDecimalText(text);
-        if (n === undefined) throw fieldError(i, `invalid decimal ${quote(text)}`);
-        out[NAMES[i]!] = n;
-        if (i === GEO_LONGITUDE && out.geo_latitude !== undefined) {
-          out.geo_location = `${String(out.geo_latitude)},${String(n)}`;
-        }
-        break;
-      }
-      case 4:
-        if (text === '1') out[NAMES[i]!] = true;
-        else if (text === '0') out[NAMES[i]!] = false;
-        else throw fieldError(i, `invalid boolean ${quote(text)}, expected 0 or 1`);
-        break;
-      case 5: {
-        const fail = (problem: string): never => {
-          throw fieldError(i, problem);
-        };
-        const column = readContextsColumn(parseJson(text, i), fail);
-        const derived = i === DERIVED_CONTEXTS;
-        schemas ??= { entities: (entities = []) };
-        if (derived) schemas.derivedContextsWrapper = column.wrapper;
-        else schemas.contextsWrapper = column.wrapper;
-        addEntities(out, column.entities, derived, entities!);
-        break;
-      }
-      case 6: {
-        const fail = (problem: string): never => {
-          throw fieldError(i, problem);
-        };
-        const column = readUnstructColumn(parseJson(text, i), fail);
-        const key = column.event.keys.unstructKey;
-        out[key] = column.event.data;
-        schemas ??= { entities: (entities = []) };
-        schemas.unstructWrapper = column.wrapper;
-        schemas.unstruct = { key, schema: column.event.schema };
-        break;
-      }
+    if (stop === start) {
+      if (REQUIRED[i]) throw lineError(state, i, 'required');
+      slots[i] = undefined;
+    } else {
+      slots[i] = readColumn(state, i, start, stop);
     }
+    start = stop + 1;
   }
-  if (schemas !== undefined) setEventSchemas(out, schemas);
+  const out = assembleEvent(slots, putJsonColumn, state);
+  if (state.source !== undefined) attachSource(out, state.source);
   return out;
 }
 
-function parseJson(text: string, index: number): unknown {
+interface ParseState {
+  readonly line: string;
+  readonly end: number;
+  source: { -readonly [K in keyof EventSource]: EventSource[K] } | undefined;
+}
+
+// One converted value per column, reused: parsing is synchronous and calls no user code.
+const SLOTS: unknown[] = new Array<unknown>(ENRICHED_FIELD_COUNT).fill(undefined);
+
+function readColumn(state: ParseState, i: number, from: number, to: number): unknown {
+  const line = state.line;
+  switch (KINDS[i]) {
+    case 0:
+      return line.slice(from, to);
+    case 1: {
+      const iso = timestampToIso(line, false, from, to);
+      if (iso === undefined) {
+        throw lineError(
+          state,
+          i,
+          `invalid timestamp ${quote(line.slice(from, to))}, expected YYYY-MM-DD HH:MM:SS[.fff]`,
+        );
+      }
+      return iso;
+    }
+    case 2: {
+      const n = parseIntText(line, from, to);
+      if (n === undefined) throw lineError(state, i, `invalid integer ${quote(line.slice(from, to))}`);
+      return n;
+    }
+    case 3: {
+      const n = parseDecimalText(line.slice(from, to));
+      if (n === undefined) throw lineError(state, i, `invalid decimal ${quote(line.slice(from, to))}`);
+      return n;
+    }
+    case 4: {
+      const c = to - from === 1 ? line.charCodeAt(from) : 0;
+      if (c === 49) return true; // 1
+      if (c === 48) return false; // 0
+      throw lineError(state, i, `invalid boolean ${quote(line.slice(from, to))}, expected 0 or 1`);
+    }
+    case 5: {
+      const column = readContextsColumn(parseJson(state, line.slice(from, to), i), (problem) => {
+        throw lineError(state, i, problem);
+      });
+      state.source ??= {};
+      if (i === DERIVED_CONTEXTS) state.source.derivedContexts = column;
+      else state.source.contexts = column;
+      return column;
+    }
+    default: {
+      const column = readUnstructColumn(parseJson(state, line.slice(from, to), i), (problem) => {
+        throw lineError(state, i, problem);
+      });
+      (state.source ??= {}).unstruct = column;
+      return column;
+    }
+  }
+}
+
+const putJsonColumn: JsonColumnHandler<ParseState> = (out, index, value) => {
+  if (value === undefined) return;
+  if (KINDS[index] === KIND_CODE['json-contexts']) {
+    addEntities(out, value as ContextsColumn, index === DERIVED_CONTEXTS);
+  } else {
+    const column = value as UnstructColumn;
+    out[column.key] = column.data;
+  }
+};
+
+function countError(line: string, end: number): EnrichedEventError {
+  let count = 1;
+  for (let tab = line.indexOf('\t'); tab >= 0 && tab < end; tab = line.indexOf('\t', tab + 1)) count++;
+  return new EnrichedEventError(`expected ${ENRICHED_FIELD_COUNT} tab-separated fields, got ${count}`);
+}
+
+/** A column's error, unless the line has the wrong number of fields: that is reported first. */
+function lineError(state: ParseState, index: number, problem: string, cause?: unknown): EnrichedEventError {
+  const count = countError(state.line, state.end);
+  if (!count.message.endsWith(` got ${ENRICHED_FIELD_COUNT}`)) return count;
+  return fieldError(index, problem, cause);
+}
+
+function parseJson(state: ParseState, text: string, index: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw fieldError(index, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw lineError(state, index, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
   }
 }
 
@@ -189,7 +230,8 @@ export interface ToEnrichedTsvOptions {
  * (`12.50` → `12.5`, a missing `.fff` → `.000`), JSON string escapes, an empty entity list (`[]` is
  * written as an empty column, as Enrich does), and tracker entities that a derived entity with the
  * same key replaced in the lossy shape. An event rebuilt from JSON text has no side record: pass
- * `options.schemas` for its entity keys.
+ * `options.schemas` for its entity keys. `geo_location` is ignored (it is derived from the
+ * coordinates).
  *
  * @throws {EnrichedEventError} for a missing required field, a value of the wrong type, an
  * unknown key, or an entity key whose Iglu URI is unknown.
@@ -226,13 +268,13 @@ export function toEnrichedTsv(event: EnrichedEvent, options: ToEnrichedTsvOption
   const recorded = getEventSchemas(event);
   const { contexts, derived } = collectEntities(event, contextsKeys, recorded, options);
   if (contexts.length > 0) {
-    columns[ENRICHED_FIELD_INDEX.get('contexts')!] = JSON.stringify({
+    columns[CONTEXTS] = stringifyColumn(CONTEXTS, {
       schema: recorded?.contextsWrapper ?? CONTEXTS_WRAPPER,
       data: contexts,
     });
   }
   if (derived.length > 0) {
-    columns[DERIVED_CONTEXTS] = JSON.stringify({
+    columns[DERIVED_CONTEXTS] = stringifyColumn(DERIVED_CONTEXTS, {
       schema: recorded?.derivedContextsWrapper ?? CONTEXTS_WRAPPER,
       data: derived,
     });
@@ -248,12 +290,21 @@ export function toEnrichedTsv(event: EnrichedEvent, options: ToEnrichedTsvOption
       recorded?.unstruct?.key === unstructKeyFound
         ? recorded.unstruct.schema
         : givenSchema(unstructKeyFound, options, 'unstructKey');
-    columns[ENRICHED_FIELD_INDEX.get('unstruct_event')!] = JSON.stringify({
+    columns[UNSTRUCT_EVENT] = stringifyColumn(UNSTRUCT_EVENT, {
       schema: recorded?.unstructWrapper ?? UNSTRUCT_WRAPPER,
       data: { schema, data },
     });
   }
   return columns.join('\t');
+}
+
+function stringifyColumn(index: number, value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // BigInt or a cycle somewhere in entity data.
+    throw fieldError(index, `cannot write as JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
 }
 
 function formatColumn(i: number, value: unknown): string {
@@ -299,7 +350,7 @@ function cleanString(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 32 || c === 127) {
-      // eslint-disable-next-line no-control-regex
+       
       return s.replace(/\t/g, '    ').replace(/[\x00-\x1f\x7f]/g, '');
     }
   }

@@ -1,8 +1,141 @@
-/** Routes for the Snowplow collector (tp2, GET /i) — issue 3. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * The Snowplow collector on the API port (reference §1): `POST /com.snowplowanalytics.snowplow/tp2`
+ * (answers `ok`), `GET|HEAD /i` and `/ice.png` and a GET on the tp2 path (answer the 1x1 GIF),
+ * and OPTIONS preflights. Requests are enriched in-process (src/collector) and their good events
+ * logged and processed before the reply, like `POST /api/v1/events`; every rejected event is kept
+ * as a bad row with its reasons while the rest of its request goes through.
+ *
+ * The routes live in their own encapsulated context so they can read any body as text (a broken
+ * JSON body must become a bad row, not a parser error) and add CORS headers to every reply.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type CollectorOutcome, type CollectorSource, collect } from '../../collector/collect.js';
+import { setCookieHeader } from '../../collector/cookie.js';
+import { corsHeaders, preflightHeaders } from '../../collector/cors.js';
+import { PIXEL_GIF } from '../../collector/pixel.js';
+import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
-import type { OpenApiCollector } from '../route.js';
+import { type OpenApiCollector, defineRoute } from '../route.js';
 
-export function collectorRoutes(_app: FastifyInstance, _openapi: OpenApiCollector, _sb: Signalbox): void {
-  // Not built yet.
+/** The reference collector's `maxPayloadSize`. */
+export const COLLECTOR_BODY_LIMIT = 1024 * 1024;
+export const TP2_PATH = '/com.snowplowanalytics.snowplow/tp2';
+const PIXEL_PATHS = ['/i', '/ice.png'] as const;
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function isHttps(request: FastifyRequest): boolean {
+  if (request.protocol === 'https') return true;
+  return header(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
+}
+
+function rawQuery(request: FastifyRequest): string {
+  const q = request.url.indexOf('?');
+  return q < 0 ? '' : request.url.slice(q + 1);
+}
+
+export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+  const keepBad = (source: CollectorSource, outcome: CollectorOutcome) => {
+    if (outcome.bad.length === 0) return;
+    sb.metrics.collectorEvents.inc({ outcome: 'bad' }, outcome.bad.filter((b) => b.position !== undefined).length);
+    sb.badRows.add(outcome.bad.map((b) => ({
+      source,
+      reasons: b.reasons,
+      payload: b.payload,
+      ...(b.position !== undefined ? { position: b.position } : {}),
+    })));
+  };
+
+  /** Enrich, keep the bad, log and process the good, set the cookie. Throws for a request that failed as a whole. */
+  const handle = async (source: CollectorSource, method: 'GET' | 'POST', request: FastifyRequest, reply: FastifyReply) => {
+    const outcome = collect({
+      source,
+      method,
+      receivedAt: sb.clock(),
+      rawQuery: rawQuery(request),
+      body: typeof request.body === 'string' ? request.body : undefined,
+      contentType: header(request, 'content-type'),
+      userAgent: header(request, 'user-agent'),
+      referer: header(request, 'referer'),
+      forwardedFor: header(request, 'x-forwarded-for'),
+      cookie: header(request, 'cookie'),
+      anonymous: request.headers['sp-anonymous'] !== undefined,
+      socketAddress: request.socket.remoteAddress,
+    });
+    keepBad(source, outcome);
+    if (outcome.networkUserId !== undefined) reply.header('set-cookie', setCookieHeader(outcome.networkUserId, isHttps(request)));
+    if (outcome.failure) {
+      const code = outcome.failure.kind === 'unsupported-media' ? 'SIGNALBOX_ERR_REQUEST_UNSUPPORTED_MEDIA' : 'SIGNALBOX_ERR_COLLECTOR_BAD_PAYLOAD';
+      throw new SignalboxError(code, `${outcome.failure.reason} (kept as a bad row)`);
+    }
+    if (outcome.good.length > 0) {
+      await sb.ingest(outcome.good);
+      sb.metrics.collectorEvents.inc({ outcome: 'good' }, outcome.good.length);
+    }
+  };
+
+  const pixel = (source: CollectorSource) => async ({ request, reply }: { request: FastifyRequest; reply: FastifyReply }) => {
+    await handle(source, 'GET', request, reply);
+    reply.header('cache-control', 'no-cache, no-store, must-revalidate').type('image/gif');
+    return PIXEL_GIF;
+  };
+
+  void app.register(async (collector) => {
+    collector.removeAllContentTypeParsers();
+    collector.addContentTypeParser('*', { parseAs: 'string', bodyLimit: COLLECTOR_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    collector.addHook('onRequest', async (request, reply) => {
+      reply.headers(corsHeaders(header(request, 'origin')));
+      const length = Number(header(request, 'content-length') ?? 0);
+      if (length > COLLECTOR_BODY_LIMIT) {
+        const source: CollectorSource = request.url.startsWith(TP2_PATH) ? 'collector/tp2' : 'collector/i';
+        const reason = `request body is ${length} bytes, more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`;
+        sb.badRows.add([{ source, reasons: [reason], payload: `(${length} bytes, not kept)` }]);
+        throw new SignalboxError('SIGNALBOX_ERR_REQUEST_TOO_LARGE', `${reason}; split it into smaller batches`);
+      }
+    });
+    // A body without Content-Length (chunked) is stopped by Fastify's own limit while it streams.
+    collector.addHook('onError', async (request, _reply, error) => {
+      if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+      const source: CollectorSource = request.url.startsWith(TP2_PATH) ? 'collector/tp2' : 'collector/i';
+      sb.badRows.add([{ source, reasons: [`request body is more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`], payload: '(not kept)' }]);
+    });
+    collector.addHook('onResponse', async (request, reply) => {
+      sb.metrics.collectorRequests.inc({ method: request.method, path: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+    });
+
+    defineRoute(collector, openapi, {
+      method: 'POST', url: TP2_PATH, tag: 'collector', public: true, errorStyle: 'serving', bodyLimit: COLLECTOR_BODY_LIMIT,
+      summary: 'Snowplow tracker protocol 2: a payload_data JSON with one or more events, as the JS and Node trackers send',
+      handler: async ({ request, reply }) => {
+        await handle('collector/tp2', 'POST', request, reply);
+        reply.type('text/plain; charset=utf-8');
+        return 'ok';
+      },
+    });
+    defineRoute(collector, openapi, {
+      method: 'GET', url: TP2_PATH, tag: 'collector', public: true, errorStyle: 'serving',
+      summary: 'One tracker event in the query string; answers a 1x1 GIF',
+      handler: pixel('collector/tp2'),
+    });
+    for (const url of PIXEL_PATHS) {
+      defineRoute(collector, openapi, {
+        method: 'GET', url, tag: 'collector', public: true, errorStyle: 'serving',
+        summary: 'One tracker event in the query string (tracker eventMethod "get"); answers a 1x1 GIF',
+        handler: pixel('collector/i'),
+      });
+    }
+    for (const url of [TP2_PATH, ...PIXEL_PATHS]) {
+      collector.route({
+        method: 'OPTIONS', url, config: { public: true },
+        handler: async (_request, reply) => {
+          reply.headers(preflightHeaders());
+          return reply.status(200).send();
+        },
+      });
+    }
+  });
 }
