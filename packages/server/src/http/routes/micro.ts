@@ -1,8 +1,86 @@
-/** Routes for the Snowplow Micro-compatible inspection API — issue 3. */
+/**
+ * The Snowplow Micro-compatible inspection API, so tracking tests written against Micro run
+ * against Signalbox: `/micro/all`, `/micro/good`, `/micro/bad`, `/micro/reset` with Micro's
+ * filters and response shapes (micro/shapes.ts). Like Micro, and like the collector the trackers
+ * talk to, these routes take no API key — see docs/micro.md for what that exposes.
+ *
+ * Filters come as Micro's JSON body on POST; GET also takes them as query parameters
+ * (`?event_type=page_view&contexts=iglu:…&limit=5`), which Micro itself does not.
+ */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MicroStore } from '../../micro/micro-store.js';
 import type { Signalbox } from '../../signalbox.js';
-import type { OpenApiCollector } from '../route.js';
+import { type OpenApiCollector, defineRoute } from '../route.js';
 
-export function microRoutes(_app: FastifyInstance, _openapi: OpenApiCollector, _sb: Signalbox): void {
-  // Not built yet.
+const Limit = z.number().int().min(0);
+const GoodFilters = z
+  .object({
+    event_type: z.string().nullish(),
+    schema: z.string().nullish(),
+    contexts: z.array(z.string()).nullish(),
+    limit: Limit.nullish(),
+  })
+  .nullish();
+const BadFilters = z
+  .object({
+    vendor: z.string().nullish(),
+    version: z.string().nullish(),
+    limit: Limit.nullish(),
+  })
+  .nullish();
+
+const GoodQuery = z.object({
+  event_type: z.string().optional(),
+  schema: z.string().optional(),
+  contexts: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+  limit: z.coerce.number().int().min(0).optional(),
+});
+const BadQuery = z.object({
+  vendor: z.string().optional(),
+  version: z.string().optional(),
+  limit: z.coerce.number().int().min(0).optional(),
+});
+
+export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+  const store = new MicroStore(sb.badRows);
+  sb.addEventSink((events) => store.add(events));
+  const common = { tag: 'micro', public: true } as const;
+
+  for (const method of ['GET', 'POST'] as const) {
+    defineRoute(app, openapi, {
+      ...common, method, url: '/micro/all',
+      summary: 'Counts of the good and bad events kept (Snowplow Micro `/micro/all`)',
+      handler: () => store.summary(),
+    });
+    defineRoute(app, openapi, {
+      ...common, method, url: '/micro/reset',
+      summary: 'Forget the kept good and bad events (Snowplow Micro `/micro/reset`)',
+      handler: ({ reply }) => {
+        store.reset();
+        return reply.type('text/plain; charset=utf-8').send('Reset completed');
+      },
+    });
+  }
+
+  defineRoute(app, openapi, {
+    ...common, method: 'GET', url: '/micro/good', query: GoodQuery,
+    summary: 'Good events, newest first, in Snowplow Micro\'s GoodEvent shape; optional filters as query parameters',
+    handler: ({ query }) => store.good(query),
+  });
+  defineRoute(app, openapi, {
+    ...common, method: 'POST', url: '/micro/good', body: GoodFilters,
+    summary: 'Good events filtered by event_type, schema, contexts and limit (Snowplow Micro `/micro/good`)',
+    handler: ({ body }) => store.good(body ?? {}),
+  });
+  defineRoute(app, openapi, {
+    ...common, method: 'GET', url: '/micro/bad', query: BadQuery,
+    summary: 'Bad events (rejected input with its errors), newest first, in Snowplow Micro\'s BadEvent shape',
+    handler: ({ query }) => store.bad(query),
+  });
+  defineRoute(app, openapi, {
+    ...common, method: 'POST', url: '/micro/bad', body: BadFilters,
+    summary: 'Bad events filtered by vendor, version and limit (Snowplow Micro `/micro/bad`)',
+    handler: ({ body }) => store.bad(body ?? {}),
+  });
 }

@@ -1,0 +1,132 @@
+/**
+ * The embedded warehouse: a DuckDB file (`<data dir>/warehouse.duckdb` by default). Rows go in
+ * through DuckDB's appender — a multi-row INSERT with ~130 parameters per row loads about a
+ * thousand rows a second, the appender tens of thousands — inside a transaction, so a failed batch
+ * leaves nothing behind. Loading and querying use separate connections so a query never sees a
+ * half-appended batch.
+ *
+ * DuckDB lets one process at a time open a file for writing: while Signalbox runs, query the table
+ * through {@link DuckDBWarehouse.query} (or stop the server and open the file with the DuckDB CLI).
+ */
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { EnrichedEvent } from '@signalbox/core';
+import { ATOMIC_EVENTS, type TableRef, checkTableRef, createTableStatements, eventRow, readCursorStatement, writeCursorStatements } from './atomic-events.js';
+import { type LoadResult, type Warehouse, type WarehouseRow, normaliseValue } from './warehouse.js';
+
+interface Open {
+  instance: DuckDBInstance;
+  loading: DuckDBConnection;
+  querying: DuckDBConnection;
+}
+
+/** Rows appended between yields to the event loop, so a big batch does not stall request handling. */
+const APPEND_SLICE = 250;
+
+export class DuckDBWarehouse implements Warehouse {
+  readonly kind = 'duckdb';
+  private opening: Promise<Open> | undefined;
+  private closed = false;
+  private readonly table: TableRef;
+
+  /** @param path the database file, or `:memory:` */
+  constructor(readonly location: string, table: TableRef = ATOMIC_EVENTS) {
+    this.table = checkTableRef(table);
+  }
+
+  private open(): Promise<Open> {
+    if (this.closed) return Promise.reject(new Error('the DuckDB warehouse is closed'));
+    this.opening ??= (async () => {
+      const instance = await DuckDBInstance.create(this.location);
+      try {
+        return { instance, loading: await instance.connect(), querying: await instance.connect() };
+      } catch (error) {
+        instance.closeSync();
+        throw error;
+      }
+    })();
+    // A failed open (file locked by another process, bad path) is retried on the next call.
+    this.opening.catch(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  async ensureSchema(): Promise<void> {
+    const { loading } = await this.open();
+    for (const statement of createTableStatements('duckdb', this.table)) await loading.run(statement);
+  }
+
+  async load(events: readonly EnrichedEvent[], loadTstamp: string, cursor?: string): Promise<LoadResult> {
+    if (events.length === 0 && cursor === undefined) return { rows: 0, problems: [] };
+    const { loading } = await this.open();
+    const problems: string[] = [];
+    await loading.run('BEGIN TRANSACTION');
+    const appender = await loading.createAppender(this.table.table, this.table.schema);
+    let appenderOpen = true;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const row = eventRow(events[i]!, loadTstamp);
+        problems.push(...row.problems);
+        for (const value of row.values) {
+          // The appender casts text to each column's type, as an INSERT would.
+          if (value === null) appender.appendNull();
+          else appender.appendVarchar(value);
+        }
+        appender.endRow();
+        if (i % APPEND_SLICE === APPEND_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+      }
+      appender.flushSync();
+      appender.closeSync();
+      appenderOpen = false;
+      if (cursor !== undefined) {
+        const [clear, insert] = writeCursorStatements(this.table);
+        await loading.run(clear);
+        await loading.run(insert, [cursor]);
+      }
+      await loading.run('COMMIT');
+      return { rows: events.length, problems };
+    } catch (error) {
+      if (appenderOpen) {
+        try {
+          appender.clear();
+          appender.closeSync();
+        } catch {
+          // The appender is already unusable; the rollback below is what matters.
+        }
+      }
+      await loading.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async readCursor(): Promise<string | undefined> {
+    const rows = await this.query(readCursorStatement(this.table));
+    return rows.length > 0 ? String(rows[0]!['cursor']) : undefined;
+  }
+
+  async ping(): Promise<void> {
+    const { querying } = await this.open();
+    await querying.run('SELECT 1');
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<WarehouseRow[]> {
+    const { querying } = await this.open();
+    const reader = await querying.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
+    return reader.getRowObjectsJS().map((row) => {
+      const out: WarehouseRow = {};
+      for (const [key, value] of Object.entries(row)) out[key] = normaliseValue(value);
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const opening = this.opening;
+    this.opening = undefined;
+    if (!opening) return;
+    const open = await opening.catch(() => undefined);
+    if (!open) return;
+    open.loading.closeSync();
+    open.querying.closeSync();
+    open.instance.closeSync();
+  }
+}
