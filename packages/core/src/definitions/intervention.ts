@@ -3,6 +3,7 @@
  * Criteria are a tree of `all` / `any` / `none` over `group:attribute` comparisons.
  */
 import { z } from 'zod';
+import { linearRegexProblem } from '../semantics/linear-regex.js';
 import { Description, IsPublished, Name, NameLink, Owner, Version, optional } from './common.js';
 
 export const INTERVENTION_OPERATORS = [
@@ -31,12 +32,19 @@ export const InterventionCriterion = z
     if (!noValue && c.value === undefined) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: `operator "${c.operator}" requires a value` });
     }
-    if ((c.operator === 'rlike' || c.operator === 'not rlike') && typeof c.value === 'string') {
-      try {
-        new RegExp(c.value);
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['value'], message: 'is not a valid regular expression' });
-      }
+    if (c.operator === 'rlike' || c.operator === 'not rlike') {
+      // Patterns run on a linear-time matcher (semantics/linear-regex.ts); what it cannot run
+      // without backtracking is refused here, before the definition is stored.
+      const patterns = Array.isArray(c.value) ? c.value : [c.value];
+      patterns.forEach((pattern, index) => {
+        const path = Array.isArray(c.value) ? ['value', index] : ['value'];
+        if (typeof pattern !== 'string') {
+          ctx.addIssue({ code: 'custom', path, message: `operator "${c.operator}" needs a regular expression (a string)` });
+          return;
+        }
+        const problem = linearRegexProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', path, message: `is not a usable regular expression: ${problem}` });
+      });
     }
   });
 export type InterventionCriterion = z.output<typeof InterventionCriterion>;

@@ -40,18 +40,38 @@ export function order(a: unknown, b: unknown): number | undefined {
   return undefined;
 }
 
-const likeCache = new Map<string, RegExp>();
-/** SQL LIKE: `%` any run, `_` one character, everything else literal, whole string, case-sensitive. */
+/**
+ * SQL LIKE: `%` any run, `_` one character, everything else literal, whole string, case-sensitive.
+ * Matched by the greedy wildcard walk (back up to the last `%` on a mismatch), which is at worst
+ * O(value × pattern). A regular expression here would backtrack: `%a%a%a%a%a%a%a%b` against fifty
+ * `a`s takes seconds in V8, and one such filter or intervention would stall the stream engine.
+ */
 export function like(value: unknown, pattern: unknown): boolean {
   if (typeof pattern !== 'string' || value === undefined || value === null || typeof value === 'object') return false;
-  let re = likeCache.get(pattern);
-  if (!re) {
-    const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]');
-    re = new RegExp(`^${body}$`);
-    if (likeCache.size > 10_000) likeCache.clear();
-    likeCache.set(pattern, re);
+  const text = String(value);
+  const n = text.length;
+  const m = pattern.length;
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (i < n) {
+    const p = j < m ? pattern.charCodeAt(j) : -1;
+    if (p === 0x25 /* % */) {
+      star = j++;
+      resume = i;
+    } else if (p !== -1 && (p === 0x5f /* _ */ || p === text.charCodeAt(i))) {
+      i++;
+      j++;
+    } else if (star !== -1) {
+      j = star + 1;
+      i = ++resume;
+    } else {
+      return false;
+    }
   }
-  return re.test(String(value));
+  while (j < m && pattern.charCodeAt(j) === 0x25) j++;
+  return j === m;
 }
 
 /** `value in list`; with a list on the left, whether it contains the scalar on the right (or any of a list). */
