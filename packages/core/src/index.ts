@@ -5,6 +5,7 @@ export * from './time/timestamps.js';
 export * from './semantics/property-reader.js';
 export * from './semantics/event-matching.js';
 export * from './semantics/compare.js';
+export * from './semantics/linear-regex.js';
 export * from './semantics/event-filter.js';
 export * from './semantics/windows.js';
 export * from './semantics/values.js';

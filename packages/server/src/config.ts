@@ -2,6 +2,8 @@
  * `signalbox start` options (design §2). Each option is also an environment variable; a flag
  * wins over the variable, the variable over the default.
  */
+import type { InterventionsOptions } from './interventions/config.js';
+
 export interface SignalboxConfig {
   host: string;
   port: number;
@@ -18,6 +20,8 @@ export interface SignalboxConfig {
   logLevel: string;
   /** Log segment size that triggers a snapshot. */
   segmentBytes: number;
+  /** SSE keep-alive and replay, subscriber buffers, rlike budget, webhook retries (interventions/config.ts). */
+  interventions?: InterventionsOptions;
 }
 
 export const OPTIONS = [
@@ -27,7 +31,7 @@ export const OPTIONS = [
   { flag: 'api-key', env: 'SIGNALBOX_API_KEY', default: undefined, help: 'admin API key (generated and stored in the data dir when unset)' },
   { flag: 'profiles', env: 'SIGNALBOX_PROFILES_URL', default: 'memory', help: 'Profiles Store: memory' },
   { flag: 'source', env: 'SIGNALBOX_SOURCE_URL', default: 'embedded', help: 'event source: embedded' },
-  { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb' },
+  { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb (a file in the data dir) or postgres://user@host:port/database' },
   { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file' },
   { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'all, api or engine' },
   { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },

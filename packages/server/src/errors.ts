@@ -1,7 +1,7 @@
 /**
  * One error taxonomy (conventions: "stable codes"). Every error the API reports is a
  * SignalboxError with a code `SIGNALBOX_ERR_<AREA>_<WHAT>` and an HTTP status; the HTTP
- * boundary (http/error-handler.ts) is the only place that shapes error responses.
+ * boundary (the error handler in http/app.ts) is the only place that shapes error responses.
  * docs/errors.md lists every code.
  */
 export const ERROR_CODES = {
@@ -21,6 +21,11 @@ export const ERROR_CODES = {
   SIGNALBOX_ERR_SERVING_NAME_CLASH: 400,
   SIGNALBOX_ERR_SERVING_BAD_REQUEST: 400,
   SIGNALBOX_ERR_EVENTS_NONE_VALID: 400,
+  SIGNALBOX_ERR_COLLECTOR_BAD_PAYLOAD: 400,
+  SIGNALBOX_ERR_INTERVENTIONS_NO_TARGETS: 400,
+  SIGNALBOX_ERR_INTERVENTIONS_PUBLIC_NOT_UUID: 401,
+  SIGNALBOX_ERR_WEBHOOKS_NOT_FOUND: 404,
+  SIGNALBOX_ERR_WEBHOOKS_EXISTS: 400,
   SIGNALBOX_ERR_ROUTE_NOT_FOUND: 404,
   SIGNALBOX_ERR_INTERNAL: 500,
 } as const;

@@ -18,8 +18,10 @@ import { Registry } from './registry/registry.js';
 import { OnlineAttributes } from './serving/online-attributes.js';
 import { BadRows } from './bad-rows/bad-rows.js';
 import { Durability, type LoggedEvent } from './stream/durability.js';
+import { Interventions, interventionsConfig } from './interventions/index.js';
 import { type ProcessSummary, StreamEngine } from './stream/engine.js';
 import type { EnrichedEvent } from '@signalbox/core';
+import { WarehouseLoader, createWarehouse, isSupportedWarehouse } from './warehouse/index.js';
 
 export const DEFAULT_CONFIG: SignalboxConfig = {
   host: '127.0.0.1',
@@ -53,6 +55,7 @@ function checkSupported(config: SignalboxConfig): void {
   if (config.profiles !== 'memory') unsupported.push(`--profiles ${config.profiles} (only "memory" is available in this version)`);
   if (config.source !== 'embedded') unsupported.push(`--source ${config.source} (only "embedded" is available in this version)`);
   if (config.registry !== 'file') unsupported.push(`--registry ${config.registry} (only "file" is available in this version)`);
+  if (!isSupportedWarehouse(config.warehouse)) unsupported.push(`--warehouse ${config.warehouse} (use "duckdb" or a postgres:// URL)`);
   if (config.role !== 'all') unsupported.push(`--role ${config.role} (only "all" is available in this version)`);
   if (unsupported.length > 0) throw new Error(`unsupported options: ${unsupported.join('; ')}`);
 }
@@ -65,6 +68,10 @@ export class Signalbox {
   readonly onlineAttributes: OnlineAttributes;
   readonly metrics: Metrics;
   readonly badRows: BadRows;
+  /** Rule evaluation, the SSE hub, direct push and webhooks. */
+  readonly interventions: Interventions;
+  /** Loads every good event into the warehouse's `atomic.events`; `loader.warehouse` runs queries. */
+  readonly loader: WarehouseLoader;
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
@@ -73,7 +80,7 @@ export class Signalbox {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
 
-  constructor(readonly config: SignalboxConfig, clock: () => number = Date.now) {
+  constructor(readonly config: SignalboxConfig, clock: () => number = Date.now, logger?: Logger) {
     checkSupported(config);
     this.clock = clock;
     mkdirSync(config.dataDir, { recursive: true });
@@ -85,7 +92,19 @@ export class Signalbox {
     this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
     this.metrics = new Metrics(this.engine, this.store);
     this.badRows = new BadRows(config.dataDir);
+    this.metrics.trackBadRows(this.badRows);
+    this.loader = new WarehouseLoader(createWarehouse(config.warehouse, config.dataDir), { clock, logger });
+    this.metrics.trackWarehouse(this.loader);
+    // The loader reads the event log behind the engine; the log keeps what it has not loaded.
+    this.durability.addReader(() => this.loader.position(), () => this.loader.notify());
+    // Before replay: replay rebuilds fired-intervention markers (and delivers nothing).
+    this.interventions = new Interventions({
+      store: this.store, engine: this.engine, durability: this.durability, registry: this.registry,
+      metrics: this.metrics.registry, dataDir: config.dataDir, config: interventionsConfig(config.interventions),
+      defaultTtlSeconds: config.defaultTtlSeconds, clock, logger,
+    });
     this.replayedRecords = this.durability.recover();
+    this.interventions.start();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
       void this.syncView();
@@ -111,9 +130,12 @@ export class Signalbox {
 
   /** Record the registry's current view in the log if it differs from the engine's. */
   async syncView(): Promise<void> {
-    const before = this.durability.currentView;
-    await this.durability.changeView(this.registry.streamView());
-    if (this.durability.currentView !== before) this.lastPublishedAt = new Date(this.clock()).toISOString();
+    const before = this.durability.currentView + this.durability.currentInterventions;
+    // Both are queued in this tick, so later events meet the new attributes and rules together.
+    const attributes = this.durability.changeView(this.registry.streamView());
+    const interventions = this.interventions.syncView();
+    await Promise.all([attributes, interventions]);
+    if (this.durability.currentView + this.durability.currentInterventions !== before) this.lastPublishedAt = new Date(this.clock()).toISOString();
   }
 
   publishedAt(): string {
@@ -137,9 +159,12 @@ export class Signalbox {
     this.sweepTimer.unref();
   }
 
-  close(): void {
+  /** Stop, flushing the warehouse loader and closing the warehouse (the DuckDB file) last. */
+  async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.interventions.close();
     this.durability.close();
+    await this.loader.close();
   }
 }
 
@@ -161,15 +186,23 @@ export interface StartOptions {
 export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, options: StartOptions = {}): Promise<RunningSignalbox> {
   const config: SignalboxConfig = { ...DEFAULT_CONFIG, ...partial, dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir) };
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const signalbox = new Signalbox(config, options.clock);
-  await signalbox.syncView();
-  signalbox.startSweeping();
-  const app = await buildApp(signalbox, logger);
+  const signalbox = new Signalbox(config, options.clock, logger);
+  let app: FastifyInstance;
   let url = '';
-  if (options.listen !== false) {
-    url = await app.listen({ host: config.host, port: config.port });
-  } else {
-    await app.ready();
+  try {
+    await signalbox.loader.start(signalbox.durability.eventLog);
+    await signalbox.syncView();
+    signalbox.startSweeping();
+    app = await buildApp(signalbox, logger);
+    if (options.listen !== false) {
+      url = await app.listen({ host: config.host, port: config.port });
+    } else {
+      await app.ready();
+    }
+  } catch (error) {
+    // A port in use or a bad option must not leave the log or the DuckDB file open.
+    await signalbox.close().catch(() => undefined);
+    throw error;
   }
   let closed = false;
   return {
@@ -180,7 +213,7 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
       if (closed) return;
       closed = true;
       await app.close();
-      signalbox.close();
+      await signalbox.close();
     },
   };
 }

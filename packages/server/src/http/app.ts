@@ -2,13 +2,13 @@
  * The HTTP surface on one port (design §2): the Signals API under /api/v1, health, metrics,
  * OpenAPI at /openapi.json and /docs. Auth, content types, error shapes and 404s are set here once.
  */
-import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { SignalboxError, toSignalboxError } from '../errors.js';
 import type { Signalbox } from '../signalbox.js';
+import { keyMatches } from './api-key.js';
 import { openApiCollector } from './route.js';
 import { engineRoutes } from './routes/engines.js';
 import { eventRoutes } from './routes/events.js';
@@ -21,12 +21,6 @@ import { interventionRoutes } from './routes/interventions.js';
 import { microRoutes } from './routes/micro.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-function keyMatches(sent: string, expected: string): boolean {
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({

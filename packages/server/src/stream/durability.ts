@@ -14,6 +14,9 @@
  *   V <published stream attributes>  the engine view changed
  *   D <definition hashes>            stored values of deleted definitions dropped
  *   X <[attribute key, identifier]>  an identifier's data deleted
+ *   I <rule interventions view>      the published interventions changed (interventions/view.ts):
+ *                                    replay evaluates each event against the rules that were live
+ *                                    when it was first processed, so fired markers come back exactly
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +39,8 @@ type Operation =
   | { kind: 'events'; events: LoggedEvent[]; done: (s: ProcessSummary) => void }
   | { kind: 'view'; view: PublishedStreamAttribute[]; done: () => void }
   | { kind: 'drop'; hashes: string[]; done: () => void }
-  | { kind: 'delete'; keyName: string; id: string; done: (found: boolean) => void };
+  | { kind: 'delete'; keyName: string; id: string; done: (found: boolean) => void }
+  | { kind: 'interventions'; view: unknown; done: () => void };
 
 type Queued = Operation & { fail: (e: unknown) => void };
 
@@ -45,6 +49,13 @@ interface SnapshotImage {
   position: LogPosition;
   view: PublishedStreamAttribute[];
   store: MemoryStoreImage;
+  /** The rule interventions view (absent in snapshots written before interventions existed). */
+  interventions?: unknown;
+}
+
+/** The earlier of two log positions. */
+function earlier(a: LogPosition, b: LogPosition): LogPosition {
+  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset) ? a : b;
 }
 
 export interface DurabilityOptions {
@@ -60,6 +71,10 @@ export class Durability {
   private queue: Queued[] = [];
   private flushScheduled = false;
   private viewText = canonicalJson([]);
+  private interventionsText = canonicalJson(null);
+  private interventionsListener: ((view: unknown) => void) | undefined;
+  private readers: Array<() => LogPosition> = [];
+  private appendListeners: Array<() => void> = [];
 
   constructor(
     private readonly engine: StreamEngine,
@@ -77,6 +92,7 @@ export class Durability {
       const image = deserialize(readFileSync(this.snapshotPath)) as SnapshotImage;
       this.store.restore(image.store);
       this.setView(image.view);
+      if (image.interventions !== undefined) this.setInterventions(image.interventions);
       position = image.position;
     }
     let replayed = 0;
@@ -103,6 +119,7 @@ export class Durability {
       if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
       else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
       else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
+      else if (kind === 'I') this.setInterventions(payload);
     }
     flushBatch();
     this.log.open();
@@ -117,6 +134,41 @@ export class Durability {
   private setView(view: PublishedStreamAttribute[]): void {
     this.viewText = canonicalJson(view);
     this.engine.loadView(new CompiledView(view));
+  }
+
+  /** Hear the rule interventions view whenever it is loaded: from the snapshot, the log, or a change. */
+  onInterventionsView(listener: (view: unknown) => void): void {
+    this.interventionsListener = listener;
+  }
+
+  /** The interventions view as last recorded (canonical JSON). */
+  get currentInterventions(): string {
+    return this.interventionsText;
+  }
+
+  private setInterventions(view: unknown): void {
+    this.interventionsText = canonicalJson(view);
+    this.interventionsListener?.(view);
+  }
+
+  /** Record and load a new rule interventions view, unless it equals the current one. */
+  changeInterventions(view: unknown): Promise<void> {
+    if (canonicalJson(view) === this.interventionsText && this.queue.every((q) => q.kind !== 'interventions')) return Promise.resolve();
+    return new Promise((done, fail) => this.enqueue({ kind: 'interventions', view, done, fail }));
+  }
+
+  /**
+   * Another reader of the log (the warehouse loader): segments it has not passed are kept, and
+   * `onAppend` listeners hear after every flush that there is more to read.
+   */
+  addReader(position: () => LogPosition, onAppend: () => void): void {
+    this.readers.push(position);
+    this.appendListeners.push(onAppend);
+  }
+
+  /** The log itself, for readers behind the engine. */
+  get eventLog(): EventLog {
+    return this.log;
   }
 
   submitEvents(events: LoggedEvent[]): Promise<ProcessSummary> {
@@ -158,6 +210,7 @@ export class Durability {
       if (op.kind === 'events') for (const e of op.events) lines.push(`${e.format}\t${now}\t${e.text}\n`);
       else if (op.kind === 'view') lines.push(`V\t${JSON.stringify(op.view)}\n`);
       else if (op.kind === 'drop') lines.push(`D\t${JSON.stringify(op.hashes)}\n`);
+      else if (op.kind === 'interventions') lines.push(`I\t${JSON.stringify(op.view)}\n`);
       else lines.push(`X\t${JSON.stringify([op.keyName, op.id])}\n`);
     }
     try {
@@ -170,12 +223,14 @@ export class Durability {
       if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
       else if (op.kind === 'view') { this.setView(op.view); op.done(); }
       else if (op.kind === 'drop') { this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
+      else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
       else op.done(this.store.deleteIdentifier(op.keyName, op.id));
     }
     if (this.log.currentSize >= this.options.segmentBytes) {
       this.log.rotate();
       this.snapshot();
     }
+    for (const listener of this.appendListeners) listener();
   }
 
   /** Write a snapshot of everything applied so far and drop the log segments it covers. */
@@ -186,9 +241,10 @@ export class Durability {
       position,
       view: JSON.parse(this.viewText) as PublishedStreamAttribute[],
       store: this.store.image(),
+      interventions: JSON.parse(this.interventionsText) as unknown,
     };
     writeFileDurably(this.snapshotPath, serialize(image));
-    this.log.truncateBefore(position);
+    this.log.truncateBefore(this.readers.reduce((keep, reader) => earlier(keep, reader()), position));
   }
 
   /** Apply what is queued, snapshot, and close the log. */

@@ -6,7 +6,7 @@
  *
  * Records are single lines, `<kind>\t<payload>`; their meaning belongs to stream/durability.ts.
  */
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LogPosition {
@@ -62,6 +62,65 @@ export class EventLog {
     }
   }
 
+  /**
+   * Up to about `maxBytes` of complete records from `from` on, for a consumer reading behind the
+   * writer (the warehouse loader). Read-only: a record still being written is left for next time.
+   * `next` is where to continue; it moves to the next segment once one exists past `from`'s.
+   */
+  readRange(from: LogPosition, maxBytes: number): { records: string[]; next: LogPosition } {
+    const segments = this.segments();
+    let segment = from.segment;
+    let offset = from.offset;
+    // A position in a segment that is gone (before the oldest kept) starts at the oldest.
+    if (segments.length > 0 && segment < segments[0]!) {
+      segment = segments[0]!;
+      offset = 0;
+    }
+    for (;;) {
+      const path = join(this.dir, segmentName(segment));
+      const size = existsSync(path) ? statSync(path).size : 0;
+      if (offset < size) {
+        const length = Math.min(maxBytes, size - offset);
+        const bytes = Buffer.allocUnsafe(length);
+        const fd = openSync(path, 'r');
+        let read = 0;
+        try {
+          while (read < length) {
+            const n = readSync(fd, bytes, read, length - read, offset + read);
+            if (n === 0) break;
+            read += n;
+          }
+        } finally {
+          closeSync(fd);
+        }
+        const end = bytes.subarray(0, read).lastIndexOf(10) + 1;
+        if (end === 0 && read === length && length === maxBytes) {
+          // One record longer than maxBytes: read it whole.
+          return this.readRange({ segment, offset }, maxBytes * 2);
+        }
+        if (end > 0) {
+          const text = bytes.subarray(0, end).toString('utf8');
+          return { records: text.slice(0, -1).split('\n'), next: { segment, offset: offset + end } };
+        }
+      }
+      const later = segments.find((s) => s > segment);
+      if (later === undefined) return { records: [], next: { segment, offset } };
+      segment = later;
+      offset = 0;
+    }
+  }
+
+  /** Bytes of log after `from`. */
+  bytesAfter(from: LogPosition): number {
+    let total = 0;
+    for (const segment of this.segments()) {
+      if (segment < from.segment) continue;
+      const size = statSync(join(this.dir, segmentName(segment))).size;
+      total += segment === from.segment ? Math.max(0, size - from.offset) : size;
+    }
+    return total;
+  }
+
   /** Open the newest segment for appending (or the first one). */
   open(): void {
     const last = this.segments().at(-1) ?? 1;
@@ -99,7 +158,7 @@ export class EventLog {
     return this.position();
   }
 
-  /** Remove segments wholly before `position` (their effects are in a snapshot). */
+  /** Remove segments wholly before `position` (their effects are in a snapshot, and every reader is past them). */
   truncateBefore(position: LogPosition): void {
     for (const segment of this.segments()) {
       if (segment < position.segment) rmSync(join(this.dir, segmentName(segment)));

@@ -158,3 +158,13 @@ describe('auth', () => {
     expect((await server.call('GET', '/docs', undefined, { auth: false })).status).toBeLessThan(400);
   });
 });
+
+describe('events that are not even JSON', () => {
+  it('are a 400 and kept as a bad row', async () => {
+    const res = await server.call('POST', '/api/v1/events', '[{"event_id": ', { contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain('the body is not JSON');
+    const badRows = await server.call('GET', '/api/v1/bad-rows');
+    expect(badRows.body.bad_rows[0]).toMatchObject({ source: 'api/events', payload: '[{"event_id": ' });
+  });
+});

@@ -60,14 +60,41 @@ export function parseJsonBody(body: unknown): ParsedBatch {
   return { accepted, rejected };
 }
 
+/** A JSON body this route parses itself, so that even unparseable JSON is kept as a bad row. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+  // An encapsulated scope: only this route reads JSON bodies as text.
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, new RawJson(String(body))));
+    eventsRoute(scope, openapi, sb);
+  });
+}
+
+function parseBody(body: unknown): ParsedBatch {
+  if (typeof body === 'string') return parseTsvBody(body);
+  if (body instanceof RawJson) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch (error) {
+      return { accepted: [], rejected: [{ index: 0, reason: `the body is not JSON: ${reasonOf(error)}`, payload: body.text }] };
+    }
+    return parseJsonBody(parsed);
+  }
+  return parseJsonBody(body);
+}
+
+function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/events', tag: 'events', errorStyle: 'serving', bodyLimit: EVENTS_BODY_LIMIT,
     consumes: ['text/tab-separated-values', 'application/json'],
     summary: 'Send enriched events: TSV lines or a JSON array of events in the analytics-SDK shape',
     handler: async ({ request }) => {
-      const body = request.body;
-      const batch = typeof body === 'string' ? parseTsvBody(body) : parseJsonBody(body);
+      const batch = parseBody(request.body);
       sb.metrics.rejectedEvents.inc(batch.rejected.length);
       sb.badRows.add(batch.rejected.map((r) => ({
         source: 'api/events',

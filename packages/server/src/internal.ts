@@ -1,0 +1,9 @@
+/**
+ * Building blocks for sibling packages (the test suites, benchmarks): not the public API, and
+ * free to change with the code. Import from `@signalbox/server/internal`.
+ */
+export { EventLog, type LogPosition } from './stream/event-log.js';
+export { StreamEngine } from './stream/engine.js';
+export { CompiledView } from './stream/compiled-view.js';
+export { MemoryProfilesStore } from './profiles/memory-store.js';
+export { DuckDBWarehouse, PostgresWarehouse, WarehouseLoader } from './warehouse/index.js';
