@@ -100,7 +100,7 @@ async function collectorStage(bodies, seconds) {
  * Measures tp2 POSTs of 10 events against a running Signalbox (`url`) and a bare Fastify route
  * (`baselineUrl`, which must answer POST /com.snowplowanalytics.snowplow/tp2). Returns numbers only.
  */
-export async function benchCollector({ url, baselineUrl, quick = process.env.BENCH_QUICK === '1', seconds = quick ? 5 : 15, connections = 10 }) {
+export async function benchCollector({ url, baselineUrl, quick = process.env.BENCH_QUICK === '1', seconds = quick ? 5 : 15, connections = 100 }) {
   const bodies = collectorBodies();
   await load(url, bodies.slice(0, 20), 1, 2); // warm-up: JIT and the first log segment
   const before = await goodEvents(url);

@@ -21,7 +21,7 @@ import { Durability, type LoggedEvent } from './stream/durability.js';
 import { Interventions, interventionsConfig } from './interventions/index.js';
 import { type ProcessSummary, StreamEngine } from './stream/engine.js';
 import type { EnrichedEvent } from '@signalbox/core';
-import { WarehouseLoader, createWarehouse, isSupportedWarehouse } from './warehouse/index.js';
+import { WarehouseLoaderThread, isSupportedWarehouse } from './warehouse/index.js';
 
 export const DEFAULT_CONFIG: SignalboxConfig = {
   host: '127.0.0.1',
@@ -71,7 +71,7 @@ export class Signalbox {
   /** Rule evaluation, the SSE hub, direct push and webhooks. */
   readonly interventions: Interventions;
   /** Loads every good event into the warehouse's `atomic.events`; `loader.warehouse` runs queries. */
-  readonly loader: WarehouseLoader;
+  readonly loader: WarehouseLoaderThread;
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
@@ -93,7 +93,7 @@ export class Signalbox {
     this.metrics = new Metrics(this.engine, this.store);
     this.badRows = new BadRows(config.dataDir);
     this.metrics.trackBadRows(this.badRows);
-    this.loader = new WarehouseLoader(createWarehouse(config.warehouse, config.dataDir), { clock, logger });
+    this.loader = new WarehouseLoaderThread({ warehouse: config.warehouse, dataDir: config.dataDir, logLevel: logger?.level ?? config.logLevel, options: {} }, logger);
     this.metrics.trackWarehouse(this.loader);
     // The loader reads the event log behind the engine; the log keeps what it has not loaded.
     this.durability.addReader(() => this.loader.position(), () => this.loader.notify());
@@ -163,7 +163,7 @@ export class Signalbox {
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.interventions.close();
-    this.durability.close();
+    await this.durability.close();
     await this.loader.close();
   }
 }
@@ -190,7 +190,7 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
   let app: FastifyInstance;
   let url = '';
   try {
-    await signalbox.loader.start(signalbox.durability.eventLog);
+    await signalbox.loader.start();
     await signalbox.syncView();
     signalbox.startSweeping();
     app = await buildApp(signalbox, logger);

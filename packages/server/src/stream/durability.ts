@@ -70,6 +70,8 @@ export class Durability {
   private readonly snapshotPath: string;
   private queue: Queued[] = [];
   private flushScheduled = false;
+  /** A group commit whose fdatasync is in flight; the next one gathers everything queued meanwhile. */
+  private inFlight: Promise<void> | undefined;
   private viewText = canonicalJson([]);
   private interventionsText = canonicalJson(null);
   private interventionsListener: ((view: unknown) => void) | undefined;
@@ -192,19 +194,46 @@ export class Durability {
 
   private enqueue(op: Queued): void {
     this.queue.push(op);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
   }
 
-  /** Group commit: one write and one fdatasync for everything queued since the last flush. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /**
+   * Group commit: one write and one fdatasync for everything queued since the last flush. The
+   * sync runs off the event loop; requests arriving meanwhile queue up and go out together in the
+   * next commit, so under load each fsync covers many requests. Operations are applied in log
+   * order, after their records are durable and before the next commit is written.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.inFlight) return;
     const ops = this.queue;
     this.queue = [];
     if (ops.length === 0) return;
     const now = this.options.clock();
+    try {
+      this.log.write(this.records(ops, now));
+    } catch (error) {
+      for (const op of ops) op.fail(error);
+      return;
+    }
+    this.inFlight = new Promise((settled) => {
+      this.log.sync((error) => {
+        this.inFlight = undefined;
+        if (error) for (const op of ops) op.fail(error);
+        else this.apply(ops, now);
+        settled();
+        this.scheduleFlush();
+      });
+    });
+  }
+
+  private records(ops: Queued[], now: number): string {
     const lines: string[] = [];
     for (const op of ops) {
       if (op.kind === 'events') for (const e of op.events) lines.push(`${e.format}\t${now}\t${e.text}\n`);
@@ -213,12 +242,10 @@ export class Durability {
       else if (op.kind === 'interventions') lines.push(`I\t${JSON.stringify(op.view)}\n`);
       else lines.push(`X\t${JSON.stringify([op.keyName, op.id])}\n`);
     }
-    try {
-      this.log.append(lines.join(''));
-    } catch (error) {
-      for (const op of ops) op.fail(error);
-      return;
-    }
+    return lines.join('');
+  }
+
+  private apply(ops: Queued[], now: number): void {
     for (const op of ops) {
       if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
       else if (op.kind === 'view') { this.setView(op.view); op.done(); }
@@ -247,9 +274,20 @@ export class Durability {
     this.log.truncateBefore(this.readers.reduce((keep, reader) => earlier(keep, reader()), position));
   }
 
-  /** Apply what is queued, snapshot, and close the log. */
-  close(): void {
-    this.flush();
+  /** Apply what is queued (waiting for a commit in flight), snapshot, and close the log. */
+  async close(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    const ops = this.queue;
+    this.queue = [];
+    if (ops.length > 0) {
+      const now = this.options.clock();
+      try {
+        this.log.append(this.records(ops, now));
+        this.apply(ops, now);
+      } catch (error) {
+        for (const op of ops) op.fail(error);
+      }
+    }
     this.log.rotate();
     this.snapshot();
     this.log.close();

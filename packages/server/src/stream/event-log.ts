@@ -6,7 +6,7 @@
  *
  * Records are single lines, `<kind>\t<payload>`; their meaning belongs to stream/durability.ts.
  */
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LogPosition {
@@ -143,13 +143,23 @@ export class EventLog {
     return this.size;
   }
 
-  /** Append records (each one line, without its newline) and make them durable. */
+  /** Append records (each a line ending in a newline) and make them durable before returning. */
   append(text: string): void {
+    this.write(text);
+    fdatasyncSync(this.fd);
+  }
+
+  /** Append records to the file (the page cache); `sync` makes them durable. */
+  write(text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-    fdatasyncSync(this.fd);
     this.size += bytes.length;
+  }
+
+  /** fdatasync on libuv's thread pool, so the event loop keeps serving while the disk works. */
+  sync(done: (error: Error | null) => void): void {
+    fdatasync(this.fd, done);
   }
 
   /** Start a new segment; returns the position where it starts. */

@@ -9,6 +9,7 @@ import type { Warehouse } from './warehouse.js';
 
 export type { Warehouse, WarehouseRow, LoadResult } from './warehouse.js';
 export { WarehouseLoader, type LoaderCounters, type LoaderOptions } from './loader.js';
+export { WarehouseLoaderThread } from './loader-thread.js';
 export { DuckDBWarehouse } from './duckdb-warehouse.js';
 export { PostgresWarehouse } from './postgres-warehouse.js';
 export { ATOMIC_EVENTS, ATOMIC_EVENTS_COLUMNS, type TableRef } from './atomic-events.js';

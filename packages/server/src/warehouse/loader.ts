@@ -84,6 +84,7 @@ export class WarehouseLoader {
   private retryDelay = 0;
   private closed = false;
   private lastError: string | undefined;
+  private progress: (() => void) | undefined;
 
   constructor(readonly warehouse: Warehouse, options: Partial<LoaderOptions> = {}) {
     this.options = { ...DEFAULT_LOADER_OPTIONS, ...options };
@@ -121,6 +122,11 @@ export class WarehouseLoader {
       this.noteFailure(error, 'could not prepare atomic.events; will retry');
     }
     this.kick();
+  }
+
+  /** Hear after each committed batch (and each failure), e.g. to report the cursor across threads. */
+  onProgress(listener: () => void): void {
+    this.progress = listener;
   }
 
   /** Records were appended to the log: load them soon. Cheap; runs on the ingestion path. */
@@ -207,6 +213,7 @@ export class WarehouseLoader {
         return;
       }
       this.cursor = next;
+      this.progress?.();
     }
   }
 
@@ -261,6 +268,7 @@ export class WarehouseLoader {
 
   private noteFailure(error: unknown, message: string): void {
     this.counters.failures++;
+    this.progress?.();
     const text = error instanceof Error ? error.message : String(error);
     // Log the first failure of an outage and every change of error, not every retry.
     if (text !== this.lastError) this.options.logger?.error({ err: error, warehouse: this.warehouse.location }, message);

@@ -6,16 +6,14 @@
  * domain_sessionid, and by the cookie's network_userid, read back right.
  */
 import { readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Site, launchChromium, serveSite } from '../support/browser.js';
 import { type TestServer, startTestServer } from '../support/server.js';
 
 const require = createRequire(import.meta.url);
 const TRACKER_JS = readFileSync(require.resolve('@snowplow/browser-tracker/dist/index.umd.min.js'), 'utf8');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Red Shoe - Example Shop</title><script src="/tracker.js"></script></head>
@@ -36,7 +34,7 @@ const group = (name: string, key: string) => ({
 });
 
 let collector: TestServer;
-let site: Server;
+let site: Site;
 let siteUrl: string;
 let browser: Browser;
 
@@ -45,20 +43,14 @@ beforeAll(async () => {
   for (const g of [group('by_user', 'domain_userid'), group('by_session', 'domain_sessionid'), group('by_network', 'network_userid')]) {
     expect((await collector.call('POST', '/api/v1/registry/attribute_groups/', g)).status).toBe(200);
   }
-  site = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/tracker.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(TRACKER_JS);
-    else if (path === '/products/shoe-1') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  site = await serveSite({ '/tracker.js': ['text/javascript', TRACKER_JS], '/products/shoe-1': ['text/html; charset=utf-8', PAGE] });
+  siteUrl = site.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await collector?.destroy();
 });
 

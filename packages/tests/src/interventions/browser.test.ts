@@ -7,19 +7,17 @@
  * for the new id and fires again.
  */
 import { readFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Site, launchChromium, serveSite } from '../support/browser.js';
 import { type TestServer, startTestServer } from '../support/server.js';
 import { define, rule, sessionGroup, waitFor } from './fixtures.js';
 
 const require = createRequire(import.meta.url);
 const TRACKER_JS = readFileSync(require.resolve('@snowplow/browser-tracker/dist/index.umd.min.js'), 'utf8');
 const SUBSCRIBER_JS = readFileSync(fileURLToPath(new URL('../../../sdk/dist/browser/interventions.js', import.meta.url)), 'utf8');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 const page = (signalbox: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Checkout - Example Shop</title><script src="/tracker.js"></script></head>
@@ -46,7 +44,7 @@ const page = (signalbox: string) => `<!doctype html>
 </body></html>`;
 
 let signalbox: TestServer;
-let site: Server;
+let site: Site;
 let siteUrl: string;
 let browser: Browser;
 
@@ -56,22 +54,18 @@ beforeAll(async () => {
     groups: [sessionGroup],
     interventions: [rule('engaged_session', { attribute: 'session_stats:page_views', operator: '>=', value: 3 })],
   });
-  site = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/tracker.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(TRACKER_JS);
-    else if (path === '/signalbox-interventions.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(SUBSCRIBER_JS);
-    else if (path === '/checkout') response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(signalbox.url));
-    else if (path === '/favicon.ico') response.writeHead(204).end();
-    else response.writeHead(404).end();
+  site = await serveSite({
+    '/tracker.js': ['text/javascript', TRACKER_JS],
+    '/signalbox-interventions.js': ['text/javascript', SUBSCRIBER_JS],
+    '/checkout': ['text/html; charset=utf-8', page(signalbox.url)],
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  siteUrl = site.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await signalbox?.destroy();
 });
 

@@ -7,21 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrichedEvent } from '../support/events.js';
+import { prng } from '../support/prng.js';
 import { type TestServer, startTestServer } from '../support/server.js';
 import { type ModelGroup, ReferenceModel } from './reference-model.js';
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 const SEED = Number(process.env['SIGNALBOX_TEST_SEED'] ?? 20261128);
 const ECOM = { vendor: 'com.snowplowanalytics.snowplow.ecommerce', name: 'snowplow_ecommerce_action' };
