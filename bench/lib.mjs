@@ -66,6 +66,9 @@ export function run(options) {
   });
 }
 
+/** Numbers event ids, so every generated event in a process is distinct. */
+let eventNumber = 0;
+
 /** A template enriched TSV line; events differ by id, user and time (fields 7, 16, 4, 125). */
 export function eventLines(count, { users, startMs, stepMs = 1, seed = 1 }) {
   const template = toEnrichedTsv(
@@ -84,7 +87,7 @@ export function eventLines(count, { users, startMs, stepMs = 1, seed = 1 }) {
     s = (s * 1103515245 + 12345) >>> 0;
     const t = new Date(startMs + i * stepMs).toISOString().replace('T', ' ').replace('Z', '');
     const fields = template.slice();
-    fields[6] = `${(s >>> 0).toString(16).padStart(8, '0')}-${(i % 65536).toString(16).padStart(4, '0')}-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    fields[6] = `${(s >>> 0).toString(16).padStart(8, '0')}-0000-4000-8000-${(eventNumber++).toString(16).padStart(12, '0')}`;
     fields[15] = users(i);
     fields[3] = t;
     fields[124] = t;

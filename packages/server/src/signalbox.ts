@@ -113,7 +113,7 @@ export class Signalbox {
 
   /**
    * The one way good events enter: logged durably and processed by the stream engine, then
-   * handed to every event sink (the warehouse loader, the Micro inspection API).
+   * handed to every event sink (the Micro inspection API). The warehouse loader reads the log itself.
    */
   async ingest(events: LoggedEvent[]): Promise<ProcessSummary> {
     if (events.length === 0) return { processed: 0, duplicates: 0, updates: 0 };

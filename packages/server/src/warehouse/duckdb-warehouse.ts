@@ -19,6 +19,12 @@ interface Open {
   querying: DuckDBConnection;
 }
 
+/**
+ * DuckDB would take 80% of RAM and a thread per core by default; the embedded warehouse shares the
+ * machine with the engine, so it gets a bounded share.
+ */
+const DUCKDB_SETTINGS = { memory_limit: '256MB', threads: '1' };
+
 /** Rows appended between yields to the event loop, so a big batch does not stall request handling. */
 const APPEND_SLICE = 250;
 
@@ -36,7 +42,7 @@ export class DuckDBWarehouse implements Warehouse {
   private open(): Promise<Open> {
     if (this.closed) return Promise.reject(new Error('the DuckDB warehouse is closed'));
     this.opening ??= (async () => {
-      const instance = await DuckDBInstance.create(this.location);
+      const instance = await DuckDBInstance.create(this.location, DUCKDB_SETTINGS);
       try {
         return { instance, loading: await instance.connect(), querying: await instance.connect() };
       } catch (error) {
