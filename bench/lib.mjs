@@ -18,8 +18,7 @@ export const API_KEY = 'bench-key';
 /** Start `signalbox start` in its own process (its own core); resolves once it listens. */
 export async function startSignalboxProcess(extraEnv = {}, nodeArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
-  // The same V8 flag as the `signalbox` command's shebang and `npm start`.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...nodeArgs, CLI, 'start', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'start', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, SIGNALBOX_API_KEY: API_KEY, SIGNALBOX_LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

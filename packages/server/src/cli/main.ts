@@ -1,8 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 /**
- * (The shebang gives V8 a 64 MiB young generation: the engine allocates a short-lived object per
- * event field, and the default semi-space makes scavenges a quarter of ingest time.)
- *
  * The `signalbox` command: `start` runs the engine, `replay FILE` feeds enriched TSV to a
  * running one through `POST /api/v1/events`.
  */

@@ -74,8 +74,7 @@ export class DuckDBWarehouse implements Warehouse {
 
   /**
    * Rows go in through `COPY` from a temporary CSV file: DuckDB's CSV reader parses and casts in
-   * C++, where the appender needs one call across to native code per value (133 per row), which
-   * made loading the busiest thing on the machine.
+   * C++, where the appender needed one call across to native code per value (133 per row).
    */
   async load(events: readonly EnrichedEvent[], loadTstamp: string, cursor?: string): Promise<LoadResult> {
     if (events.length === 0 && cursor === undefined) return { rows: 0, problems: [] };

@@ -1,5 +1,5 @@
 /**
- * The warehouse loader's thread. Loading rows (DuckDB's appender, PostgreSQL inserts, re-parsing
+ * The warehouse loader's thread. Loading rows (DuckDB's COPY, PostgreSQL inserts, re-parsing
  * the log) is CPU work that would otherwise share the event loop with ingestion and reads; here it
  * runs on its own thread, reading the event log files directly. The main thread talks to it
  * through loader-thread.ts.
