@@ -1,3 +1,4 @@
+/** In-process probe of the warehouse loader: rows/s loading a log of generated events into a DuckDB file. */
 import { DuckDBWarehouse, EventLog, WarehouseLoader } from '@signalbox/server/internal';
 import { eventLines, userId } from './lib.mjs';
 import { mkdtempSync } from 'node:fs';

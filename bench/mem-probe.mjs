@@ -1,8 +1,10 @@
+/**
+ * In-process probe of the engine alone: heap per identifier and events/s for the bench group
+ * (or some of its attributes). Usage: node --expose-gc bench/mem-probe.mjs [N] [attr,attr…]
+ */
 import { parseEnrichedTsv, buildStreamView, AttributeGroup, builtInKey } from '@signalbox/core';
-import { MemoryProfilesStore } from '/work/main/packages/server/dist/profiles/memory-store.js';
-import { StreamEngine } from '/work/main/packages/server/dist/stream/engine.js';
-import { CompiledView } from '/work/main/packages/server/dist/stream/compiled-view.js';
-import { eventLines, userId, BENCH_GROUP } from '/work/main/bench/lib.mjs';
+import { CompiledView, MemoryProfilesStore, StreamEngine } from '@signalbox/server/internal';
+import { eventLines, userId, BENCH_GROUP } from './lib.mjs';
 const N = Number(process.argv[2] ?? 100000);
 const only = process.argv[3]; const group = AttributeGroup.parse(only ? { ...BENCH_GROUP, attributes: BENCH_GROUP.attributes.filter((a) => only.split(',').includes(a.name)) } : BENCH_GROUP);
 const view = buildStreamView([{ group, key: builtInKey('domain_userid') }]);

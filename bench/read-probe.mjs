@@ -1,6 +1,7 @@
+/** In-process probe of the read path: zod validation, OnlineAttributes.read and inject costs. */
 import { startSignalbox } from '@signalbox/server';
 import { GetOnlineAttributesRequest } from '@signalbox/core';
-import { eventLines, userId, BENCH_GROUP } from '/work/main/bench/lib.mjs';
+import { eventLines, userId, BENCH_GROUP } from './lib.mjs';
 import { pino } from 'pino';
 import { mkdtempSync } from 'node:fs';
 const r = await startSignalbox({ apiKey: 'k', port: 0, dataDir: mkdtempSync('/tmp/rb-') }, { logger: pino({ level: 'silent' }), listen: false });
