@@ -1,5 +1,5 @@
 /** Prometheus metrics for `GET /metrics`. One registry per Signalbox instance so tests never share counters. */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StreamEngine } from './stream/engine.js';
 import type { ProfilesStore } from './profiles/profiles-store.js';
 
@@ -21,6 +21,8 @@ export class Metrics {
   private badRowCounts: () => ReadonlyMap<string, number> = () => new Map();
 
   constructor(engine: StreamEngine, store: ProfilesStore) {
+    // Process and Node.js metrics (resident memory, heap, event-loop lag, GC) for operators.
+    collectDefaultMetrics({ register: this.registry });
     const counter = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
     counter('signalbox_events_processed_total', 'Events processed by the stream engine', () => engine.counters.events);

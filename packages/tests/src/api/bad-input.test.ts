@@ -152,7 +152,9 @@ describe('auth', () => {
       status: 'ok',
       dependencies: { storage: 'ok', feature_server: 'ok', event_log: 'ok' },
     });
-    expect((await server.call('GET', '/metrics', undefined, { auth: false })).text).toContain('signalbox_events_processed_total');
+    const metrics = (await server.call('GET', '/metrics', undefined, { auth: false })).text;
+    expect(metrics).toContain('signalbox_events_processed_total');
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
     const openapi = await server.call('GET', '/openapi.json', undefined, { auth: false });
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/v1/get-online-attributes', '/api/v1/registry/attribute_groups/{name}/versions/{version}']));
     expect((await server.call('GET', '/docs', undefined, { auth: false })).status).toBeLessThan(400);
