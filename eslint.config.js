@@ -1,5 +1,9 @@
 // Lint: typescript-eslint's recommended rules plus the typed rules that catch real bugs here
-// (floating and misused promises). Formatting is prettier's job, not lint's.
+// (floating and misused promises), and the architecture's dependency rules (design §4):
+// no import cycles, core free of Node.js, routes never reaching for the composition root.
+// Formatting is prettier's job, not lint's.
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,11 +12,33 @@ export default tseslint.config(
   {
     files: ['packages/*/src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Dependencies are parsed as TypeScript too, so a cycle is seen through every file.
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['packages/core/tsconfig.json', 'packages/server/tsconfig.json', 'packages/sdk/tsconfig.json', 'packages/tests/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Value-import cycles (type-only ones are left to the narrower rules below).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Core runs in browsers (the SDK, the console): no Node.js built-ins.
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'core is browser-safe: no Node.js built-ins (design §4).' }] }],
+    },
+  },
+  {
+    // Routes receive the narrow services they use (design §4 "Composition by role").
+    files: ['packages/server/src/http/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/signalbox.js', '**/signalbox'], message: 'routes get the services they use as plugin options, never the composition root.' }] }],
     },
   },
 );

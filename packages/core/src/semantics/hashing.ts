@@ -3,7 +3,8 @@
  * (identifier, definition hash), so the hash covers everything that changes the value and
  * nothing else — a new group version with an unchanged attribute keeps its accumulated value.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** JSON with object keys sorted and undefined dropped, so equal definitions hash equally. */
 export function canonicalJson(value: unknown): string {
@@ -16,5 +17,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function definitionHash(definition: unknown): string {
-  return createHash('sha256').update(canonicalJson(definition)).digest('hex').slice(0, 20);
+  // A pure SHA-256 keeps core free of `node:` imports (it runs in the SDK and the console too).
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(definition)))).slice(0, 20);
 }
