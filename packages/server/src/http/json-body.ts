@@ -18,7 +18,8 @@ export function jsonBodyParser(parseJson: FastifyBodyParser<string>): FastifyBod
       done(null, undefined);
       return;
     }
-    parseJson(request, body, done);
+    // Fastify's parser answers through `done` (it returns nothing to wait for).
+    void parseJson(request, body, done);
   };
 }
 
