@@ -68,7 +68,7 @@ export interface OperationSpec<B = unknown, Q = unknown, P = unknown> {
   /** Input the handler reads itself (events, the collector keep bad input as bad rows): documented only. */
   reads?: { query?: z.ZodType; bodies?: BodySpec[] };
   /** Example request parts; `body` is required with a `body` schema and must pass it. */
-  examples?: { params?: Record<string, string | number>; query?: Record<string, string>; body?: unknown };
+  examples?: { params?: Record<string, string | number>; query?: Record<string, string | number>; body?: unknown };
   response: ResponseSpec;
   /** Errors this route answers besides auth, validation and body parsing, with an example message each. */
   errors?: Partial<Record<ErrorCode, string>>;

@@ -142,7 +142,8 @@ describe('examples', () => {
       const { spec } = op;
       check(`${label(op)} body`, spec.body, spec.examples?.body);
       for (const b of spec.reads?.bodies ?? []) check(`${label(op)} ${b.contentType} body`, b.schema, b.example);
-      check(`${label(op)} query`, spec.query ?? spec.reads?.query, spec.examples?.query);
+      const query = spec.examples?.query && Object.fromEntries(Object.entries(spec.examples.query).map(([k, v]) => [k, String(v)]));
+      check(`${label(op)} query`, spec.query ?? spec.reads?.query, query);
       const params = spec.examples?.params && Object.fromEntries(Object.entries(spec.examples.params).map(([k, v]) => [k, String(v)]));
       check(`${label(op)} path`, spec.params, params);
       check(`${label(op)} response`, spec.response.contentType?.startsWith('application/json') === false ? undefined : spec.response.schema, spec.response.example);
@@ -172,6 +173,7 @@ describe('examples', () => {
     for (const [path, methods] of Object.entries(doc['paths'] as Json)) {
       for (const [method, operation] of Object.entries(methods as Json)) {
         const at = `/paths/${escape(path)}/${method}`;
+        (operation.parameters ?? []).forEach((p: Json, i: number) => check(`${at}/parameters/${i}`, p));
         for (const [type, media] of Object.entries((operation.requestBody?.content ?? {}) as Json)) check(`${at}/requestBody/content/${escape(type)}`, media);
         for (const [status, response] of Object.entries(operation.responses as Json)) {
           for (const [type, media] of Object.entries((response.content ?? {}) as Json)) {
@@ -198,7 +200,8 @@ describe('sent to the real server', () => {
   function request(op: DescribedOperation) {
     const { spec } = op;
     let url = op.path.replace(/\{([A-Za-z_]+)\}/g, (_m, name: string) => encodeURIComponent(String(spec.examples?.params?.[name])));
-    if (spec.examples?.query) url += `?${new URLSearchParams(spec.examples.query).toString()}`;
+    const query = Object.entries(spec.examples?.query ?? {}).map(([k, v]) => [k, String(v)]);
+    if (query.length > 0) url += `?${new URLSearchParams(query).toString()}`;
     const headers: Record<string, string> = spec.public ? {} : { authorization: `Bearer ${TEST_API_KEY}` };
     const bodies = spec.body ? [{ contentType: 'application/json', example: spec.examples?.body }] : (spec.reads?.bodies ?? []);
     const body = bodies.find((b) => b.contentType === 'application/json') ?? bodies[0];

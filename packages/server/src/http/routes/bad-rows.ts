@@ -11,7 +11,7 @@ export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb
     method: 'GET', url: '/api/v1/bad-rows', tag: 'events', errorStyle: 'serving',
     summary: 'Recent bad rows (rejected events) with their reasons, newest first',
     query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
-    examples: { query: { limit: '1' } },
+    examples: { query: { limit: 1 } },
     response: {
       description: 'How many bad rows were ever kept, and the most recent ones',
       schema: BadRowsResponse,

@@ -69,7 +69,7 @@ export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
 
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/micro/good', query: GoodQuery,
-    examples: { query: { event_type: 'page_view', limit: '1' } },
+    examples: { query: { event_type: 'page_view', limit: 1 } },
     response: { description: 'Good events, newest first', schema: MicroGoodEvents, example: [MICRO_GOOD_EVENT] },
     summary: 'Good events, newest first, in Snowplow Micro\'s GoodEvent shape; optional filters as query parameters',
     handler: ({ query }) => store.good(query),
@@ -83,7 +83,7 @@ export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
   });
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/micro/bad', query: BadQuery,
-    examples: { query: { limit: '1' } },
+    examples: { query: { limit: 1 } },
     response: { description: 'Bad events, newest first', schema: MicroBadEvents, example: [MICRO_BAD_EVENT] },
     summary: 'Bad events (rejected input with its errors), newest first, in Snowplow Micro\'s BadEvent shape',
     handler: ({ query }) => store.bad(query),
