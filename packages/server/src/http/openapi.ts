@@ -108,12 +108,6 @@ class SchemaComponents {
   }
 }
 
-/** An error example as the route would answer it. */
-interface ErrorExample {
-  code: ErrorCode;
-  error: SignalboxError;
-}
-
 const BODY_ERRORS: Partial<Record<ErrorCode, string>> = {
   SIGNALBOX_ERR_REQUEST_BAD: "Body is not valid JSON but content-type is set to 'application/json'",
   SIGNALBOX_ERR_REQUEST_TOO_LARGE: 'request body is larger than the configured limit',
@@ -145,30 +139,22 @@ function validationExample(spec: OperationSpec): SignalboxError | undefined {
   return undefined;
 }
 
-function errorExamples(spec: OperationSpec): ErrorExample[] {
-  const messages: Array<[ErrorCode, string]> = [];
-  if (!spec.public) messages.push(...(Object.entries(AUTH_ERRORS) as Array<[ErrorCode, string]>));
-  const examples: ErrorExample[] = messages.map(([code, message]) => ({ code, error: new SignalboxError(code, message) }));
-  if (spec.body || spec.query || spec.params) {
-    const invalid = validationExample(spec) ?? missingBody();
-    examples.push({ code: invalid.code, error: invalid });
-  }
-  const more: Array<[ErrorCode, string]> = [
-    ...((spec.body ? Object.entries(BODY_ERRORS) : []) as Array<[ErrorCode, string]>),
-    ...(Object.entries(spec.errors ?? {}) as Array<[ErrorCode, string]>),
-  ];
-  for (const [code, message] of more) examples.push({ code, error: new SignalboxError(code, message) });
-  return examples;
+/** The errors a route documents: auth, body parsing, its own, and a validation error it really answers. */
+function errorExamples(spec: OperationSpec): SignalboxError[] {
+  const messages = { ...(spec.public ? {} : AUTH_ERRORS), ...(spec.body ? BODY_ERRORS : {}), ...spec.errors };
+  const errors = (Object.entries(messages) as Array<[ErrorCode, string]>).map(([code, message]) => new SignalboxError(code, message));
+  if (spec.body || spec.query || spec.params) errors.push(validationExample(spec) ?? missingBody());
+  return errors;
 }
 
 /** The documented error answers of a route, by status, with one named example per code. */
 function errorResponses(spec: OperationSpec): Record<string, Json> {
   const style = spec.errorStyle ?? 'registry';
   const byStatus = new Map<number, Array<{ code: ErrorCode; body: unknown }>>();
-  for (const { code, error } of errorExamples(spec)) {
+  for (const error of errorExamples(spec)) {
     const { status, body } = errorReply(error, style);
     const list = byStatus.get(status) ?? [];
-    if (!list.some((e) => e.code === code)) list.push({ code, body });
+    if (!list.some((e) => e.code === error.code)) list.push({ code: error.code, body });
     byStatus.set(status, list);
   }
   const responses: Record<string, Json> = {};
