@@ -7,3 +7,4 @@ export { StreamEngine } from './stream/engine.js';
 export { CompiledView } from './stream/compiled-view.js';
 export { MemoryProfilesStore } from './profiles/memory-store.js';
 export { DuckDBWarehouse, PostgresWarehouse, WarehouseLoader } from './warehouse/index.js';
+export { DetailError, ServingError, type ApiDescription, type DescribedOperation } from './http/openapi.js';

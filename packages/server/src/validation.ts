@@ -29,11 +29,27 @@ export function validationDetails(error: z.ZodError, root: string): ValidationDe
   });
 }
 
-/** Parse `value` or throw a 422 SignalboxError whose details name each problem. */
+/** The 422 for a failed parse of the request part `root` (`body`, `query`, `path`). */
+export function invalidRequest(error: z.ZodError, root: string): SignalboxError {
+  const details = validationDetails(error, root);
+  const summary = details.map((d) => `${d.loc.join('.')}: ${d.msg}`).join('; ');
+  return new SignalboxError('SIGNALBOX_ERR_REQUEST_INVALID', summary, { details });
+}
+
+/** The 422 of a route that reads its body itself (events) when none came. */
+export function missingBody(): SignalboxError {
+  return new SignalboxError('SIGNALBOX_ERR_REQUEST_INVALID', 'body: Field required', {
+    details: [{ loc: ['body'], msg: 'Field required', type: 'missing' }],
+  });
+}
+
+/**
+ * Parse `value` or throw a 422 SignalboxError whose details name each problem. A body that is
+ * absent — an empty body with a JSON content type included (http/json-body.ts) — is `undefined`
+ * and answers `{"loc": ["body"], "msg": "Field required", "type": "missing"}` when one is required.
+ */
 export function parseOr422<T extends z.ZodType>(schema: T, value: unknown, root = 'body'): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = validationDetails(result.error, root);
-  const summary = details.map((d) => `${d.loc.join('.')}: ${d.msg}`).join('; ');
-  throw new SignalboxError('SIGNALBOX_ERR_REQUEST_INVALID', summary, { details });
+  throw invalidRequest(result.error, root);
 }

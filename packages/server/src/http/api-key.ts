@@ -1,5 +1,18 @@
-/** The Bearer-key check, shared by the auth hook (app.ts) and routes that are public only in part. */
+/**
+ * The Bearer-key check (design §2, "Auth"), shared by the auth hook (app.ts) and the routes that
+ * are public only in part (the intervention stream). A refused header gets a 401 that says what
+ * is wrong with it — missing, not of the form `Bearer <key>`, or the wrong key — without ever
+ * repeating what was sent (it may be a key).
+ */
 import { timingSafeEqual } from 'node:crypto';
+import { SignalboxError } from '../errors.js';
+
+/** The 401 messages (the OpenAPI document shows them as examples). */
+export const AUTH_MESSAGES = {
+  missing: 'missing API key: send "Authorization: Bearer <key>"',
+  malformed: (what: string) => `the Authorization header must be "Bearer <key>": ${what}`,
+  wrong: 'wrong API key',
+} as const;
 
 export function keyMatches(sent: string, expected: string): boolean {
   const a = Buffer.from(sent);
@@ -9,6 +22,26 @@ export function keyMatches(sent: string, expected: string): boolean {
 
 /** The key of an `Authorization: Bearer <key>` header, or undefined when the header is not of that form. */
 export function bearerKey(header: string | undefined): string | undefined {
-  const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header);
+  const match = header === undefined ? null : /^Bearer\s+(\S.*)$/i.exec(header.trim());
   return match ? match[1]!.trim() : undefined;
+}
+
+/** What is wrong with a header that is not `Bearer <key>`, in words that do not quote it. */
+function malformation(header: string): string {
+  const value = header.trim();
+  if (/^Bearer$/i.test(value)) return 'no key follows "Bearer"';
+  if (!/\s/.test(value)) return 'the key was sent without "Bearer " in front of it';
+  return 'it uses another scheme than Bearer';
+}
+
+/** Throw the 401 for a request whose Authorization header does not carry `expected`. */
+export function checkBearerKey(header: string | undefined, expected: string): void {
+  if (header === undefined || header.trim() === '') {
+    throw new SignalboxError('SIGNALBOX_ERR_AUTH_MISSING_KEY', AUTH_MESSAGES.missing);
+  }
+  const key = bearerKey(header);
+  if (key === undefined) {
+    throw new SignalboxError('SIGNALBOX_ERR_AUTH_MALFORMED_HEADER', AUTH_MESSAGES.malformed(malformation(header)));
+  }
+  if (!keyMatches(key, expected)) throw new SignalboxError('SIGNALBOX_ERR_AUTH_WRONG_KEY', AUTH_MESSAGES.wrong);
 }

@@ -1,15 +1,18 @@
 /**
  * The HTTP surface on one port (design §2): the Signals API under /api/v1, health, metrics,
- * OpenAPI at /openapi.json and /docs. Auth, content types, error shapes and 404s are set here once.
+ * OpenAPI at /openapi.json and /docs, `GET /` redirecting to the docs. Auth, content types (an
+ * empty JSON body is no body), error shapes and 404s are set here once.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { SignalboxError, toSignalboxError } from '../errors.js';
+import { toSignalboxError } from '../errors.js';
 import type { Signalbox } from '../signalbox.js';
-import { keyMatches } from './api-key.js';
-import { openApiCollector } from './route.js';
+import { checkBearerKey } from './api-key.js';
+import { useJsonBodyParser } from './json-body.js';
+import { apiDescription } from './openapi.js';
+import { defineRoute, errorReply } from './route.js';
 import { engineRoutes } from './routes/engines.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -21,6 +24,25 @@ import { interventionRoutes } from './routes/interventions.js';
 import { microRoutes } from './routes/micro.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const API_TITLE = 'Signalbox API';
+
+const TAGS = [
+  { name: 'registry', description: 'Attribute keys, attribute groups, services and rule interventions (the Signals definitions API)' },
+  { name: 'engines', description: 'Publish and unpublish; what the stream engine computes' },
+  { name: 'serving', description: 'Read attributes; delete what is stored for an identifier' },
+  { name: 'interventions', description: 'Subscribe to interventions (server-sent events) and push them' },
+  { name: 'webhooks', description: 'Server-side intervention sinks and their dead letters' },
+  { name: 'events', description: 'Send enriched events; read bad rows' },
+  { name: 'collector', description: 'The Snowplow collector the trackers send to (no key)' },
+  { name: 'micro', description: 'Snowplow Micro-compatible inspection of what was received (no key)' },
+  { name: 'operations', description: 'Health, metrics and this description (no key)' },
+];
+
+/** The top-bar logo of the docs page (the UI's default is Fastify's). */
+const LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="260" height="40" viewBox="0 0 260 40">' +
+    '<text x="0" y="29" fill="#ffffff" font-family="sans-serif" font-size="26" font-weight="bold">Signalbox API</text></svg>',
+);
 
 export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -30,35 +52,33 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
   }) as unknown as FastifyInstance;
-  const openapi = openApiCollector({
-    title: 'Signalbox',
-    version: '0.1.0',
-    description: 'Signalbox: a self-hosted real-time personalization engine, wire-compatible with the Snowplow Signals API.',
-  });
+  const openapi = apiDescription(
+    {
+      title: API_TITLE,
+      version: '0.1.0',
+      description:
+        'Signalbox: a self-hosted real-time personalization engine, wire-compatible with the Snowplow Signals API. ' +
+        '`/api/v1` needs `Authorization: Bearer <key>`. The examples follow the README\'s worked example.',
+    },
+    TAGS,
+  );
+  openapi.watch(app);
+  app.decorate('apiDescription', openapi);
 
+  // An empty JSON body is no body (the Signals SDK's DELETE sends one); see json-body.ts.
+  useJsonBodyParser(app);
   // Enriched TSV arrives as text; keep it a string for the events route to split.
   app.addContentTypeParser(['text/tab-separated-values', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
-    const header = request.headers.authorization;
-    if (!header) {
-      throw new SignalboxError('SIGNALBOX_ERR_AUTH_MISSING_KEY', 'missing API key: send "Authorization: Bearer <key>"');
-    }
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match || !keyMatches(match[1]!.trim(), sb.apiKey)) {
-      throw new SignalboxError('SIGNALBOX_ERR_AUTH_WRONG_KEY', 'wrong API key');
-    }
+    checkBearerKey(request.headers.authorization, sb.apiKey);
   });
 
   app.setErrorHandler((error, request, reply) => {
     const e = toSignalboxError(error);
     if (e.status >= 500) request.log.error({ err: error }, 'request failed');
-    // Registry and engines answer FastAPI-style (`detail`, 422 for validation); the serving
-    // endpoints answer `{"error"}` and report validation problems as 400 (reference §3.2).
-    const serving = request.routeOptions.config?.errorStyle === 'serving';
-    const status = serving && e.code === 'SIGNALBOX_ERR_REQUEST_INVALID' ? 400 : e.status;
-    const body = serving ? { error: e.message, code: e.code } : { detail: e.details ?? e.message, code: e.code };
+    const { status, body } = errorReply(e, request.routeOptions.config?.errorStyle ?? 'registry');
     if (status === 401) reply.header('www-authenticate', 'Bearer');
     return reply.status(status).send(body);
   });
@@ -67,7 +87,21 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   );
 
   await app.register(swagger, { mode: 'static', specification: { document: openapi.document as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    theme: { title: API_TITLE },
+    logo: { type: 'image/svg+xml', content: LOGO },
+    uiConfig: { docExpansion: 'list', defaultModelsExpandDepth: 0 },
+  });
+  openapi.describe({
+    method: 'GET', url: '/docs', tag: 'operations', public: true, summary: 'This description in Swagger UI',
+    response: { description: 'The Swagger UI page', contentType: 'text/html' },
+  });
+  defineRoute(app, openapi, {
+    method: 'GET', url: '/', tag: 'operations', public: true, summary: 'Where to start: redirects to the API docs',
+    response: { status: 302, description: 'To /docs', headers: { location: '`/docs`' } },
+    handler: ({ reply }) => reply.redirect('/docs', 302),
+  });
 
   registryRoutes(app, openapi, sb);
   engineRoutes(app, openapi, sb);

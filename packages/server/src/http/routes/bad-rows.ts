@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Signalbox } from '../../signalbox.js';
+import { BAD_ROW } from '../examples.js';
+import { BadRowsResponse } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
@@ -9,6 +11,12 @@ export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb
     method: 'GET', url: '/api/v1/bad-rows', tag: 'events', errorStyle: 'serving',
     summary: 'Recent bad rows (rejected events) with their reasons, newest first',
     query: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
+    examples: { query: { limit: 1 } },
+    response: {
+      description: 'How many bad rows were ever kept, and the most recent ones',
+      schema: BadRowsResponse,
+      example: { total: 1, bad_rows: [BAD_ROW] },
+    },
     handler: ({ query }) => ({ total: sb.badRows.count, bad_rows: sb.badRows.list(query.limit) }),
   });
 }

@@ -9,18 +9,57 @@
  * JSON body must become a bad row, not a parser error) and add CORS headers to every reply.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type CollectorOutcome, type CollectorSource, collect } from '../../collector/collect.js';
 import { setCookieHeader } from '../../collector/cookie.js';
 import { corsHeaders, preflightHeaders } from '../../collector/cors.js';
 import { PIXEL_GIF } from '../../collector/pixel.js';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
-import { type OpenApiCollector, defineRoute } from '../route.js';
+import { PIXEL_QUERY, TP2_PAYLOAD } from '../examples.js';
+import { named } from '../openapi.js';
+import { type OpenApiCollector, type OperationSpec, defineRoute } from '../route.js';
 
 /** The reference collector's `maxPayloadSize`. */
 export const COLLECTOR_BODY_LIMIT = 1024 * 1024;
 export const TP2_PATH = '/com.snowplowanalytics.snowplow/tp2';
 const PIXEL_PATHS = ['/i', '/ice.png'] as const;
+
+/** Tracker-protocol parameters (reference §1.5), documented: the collector reads them itself and keeps bad ones as bad rows. */
+const TrackerParameters = named(
+  z.looseObject({
+    e: z.string().describe('Event type: pv, pp, se, ue, tr, ti'),
+    eid: z.string().optional().describe('Event id (UUID)'),
+    tv: z.string().optional().describe('Tracker version'),
+    aid: z.string().optional().describe('App id'),
+    p: z.string().optional().describe('Platform'),
+    duid: z.string().optional().describe('domain_userid'),
+    sid: z.string().optional().describe('domain_sessionid'),
+    uid: z.string().optional().describe('user_id'),
+    url: z.string().optional(),
+    page: z.string().optional(),
+    dtm: z.string().optional().describe('Device created timestamp, ms since epoch'),
+    co: z.string().optional().describe('Entities, a contexts JSON'),
+    cx: z.string().optional().describe('Entities, base64url'),
+    ue_pr: z.string().optional().describe('Self-describing event JSON'),
+    ue_px: z.string().optional().describe('Self-describing event, base64url'),
+  }).catchall(z.string()),
+  'TrackerParameters',
+  'One tracker event in the Snowplow tracker protocol: flat string parameters.',
+);
+const Tp2Payload = z.object({
+  schema: z.string().describe('iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-x'),
+  data: z.array(TrackerParameters).min(1),
+});
+const collectorErrors = {
+  SIGNALBOX_ERR_COLLECTOR_BAD_PAYLOAD: 'empty body: expected a payload_data JSON object (kept as a bad row)',
+  SIGNALBOX_ERR_REQUEST_TOO_LARGE: 'request body is 2097152 bytes, more than the collector\'s 1048576-byte limit; split it into smaller batches',
+} as const;
+const pixelSpec = {
+  tag: 'collector', public: true, errorStyle: 'serving', reads: { query: TrackerParameters }, examples: { query: PIXEL_QUERY },
+  response: { description: 'A 1x1 transparent GIF; sets the `sp` cookie (network_userid)', contentType: 'image/gif', headers: { 'set-cookie': 'sp=<network_userid>' } },
+  errors: collectorErrors,
+} as const satisfies Partial<OperationSpec>;
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -110,6 +149,10 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
     defineRoute(collector, openapi, {
       method: 'POST', url: TP2_PATH, tag: 'collector', public: true, errorStyle: 'serving', bodyLimit: COLLECTOR_BODY_LIMIT,
       summary: 'Snowplow tracker protocol 2: a payload_data JSON with one or more events, as the JS and Node trackers send',
+      description: 'Each event is enriched and processed before the answer; an event that cannot be read is kept as a bad row and the others still count.',
+      reads: { bodies: [{ contentType: 'application/json', schema: Tp2Payload, example: TP2_PAYLOAD }] },
+      response: { description: 'Received', contentType: 'text/plain', schema: z.literal('ok'), example: 'ok', headers: { 'set-cookie': 'sp=<network_userid>' } },
+      errors: { ...collectorErrors, SIGNALBOX_ERR_REQUEST_UNSUPPORTED_MEDIA: 'content type must be application/json, got "text/html" (kept as a bad row)' },
       handler: async ({ request, reply }) => {
         await handle('collector/tp2', 'POST', request, reply);
         reply.type('text/plain; charset=utf-8');
@@ -117,21 +160,23 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
       },
     });
     defineRoute(collector, openapi, {
-      method: 'GET', url: TP2_PATH, tag: 'collector', public: true, errorStyle: 'serving',
+      ...pixelSpec, method: 'GET', url: TP2_PATH,
       summary: 'One tracker event in the query string; answers a 1x1 GIF',
       handler: pixel('collector/tp2'),
     });
     for (const url of PIXEL_PATHS) {
       defineRoute(collector, openapi, {
-        method: 'GET', url, tag: 'collector', public: true, errorStyle: 'serving',
+        ...pixelSpec, method: 'GET', url,
         summary: 'One tracker event in the query string (tracker eventMethod "get"); answers a 1x1 GIF',
         handler: pixel('collector/i'),
       });
     }
     for (const url of [TP2_PATH, ...PIXEL_PATHS]) {
-      collector.route({
-        method: 'OPTIONS', url, config: { public: true },
-        handler: async (_request, reply) => {
+      defineRoute(collector, openapi, {
+        method: 'OPTIONS', url, tag: 'collector', public: true, errorStyle: 'serving',
+        summary: 'CORS preflight of a tracker sending from the site\'s origin (with credentials)',
+        response: { description: 'Allowed for the requesting origin, with credentials', headers: { 'access-control-allow-origin': 'The Origin of the request' } },
+        handler: async ({ reply }) => {
           reply.headers(preflightHeaders());
           return reply.status(200).send();
         },

@@ -8,6 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
 import type { LoggedEvent } from '../../stream/durability.js';
+import { missingBody } from '../../validation.js';
+import { EVENTS_BATCH, EVENTS_RESULT, EVENTS_TSV } from '../examples.js';
+import { EventsJsonBody, EventsResponse, TsvBody } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 export const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
@@ -66,10 +69,10 @@ class RawJson {
 }
 
 export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  // An encapsulated scope: only this route reads JSON bodies as text.
+  // An encapsulated scope: only this route reads JSON bodies as text. Empty is no body, as everywhere (http/json-body.ts).
   void app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, new RawJson(String(body))));
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body === '' ? undefined : new RawJson(String(body))));
     eventsRoute(scope, openapi, sb);
   });
 }
@@ -91,9 +94,25 @@ function parseBody(body: unknown): ParsedBatch {
 function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/events', tag: 'events', errorStyle: 'serving', bodyLimit: EVENTS_BODY_LIMIT,
-    consumes: ['text/tab-separated-values', 'application/json'],
     summary: 'Send enriched events: TSV lines or a JSON array of events in the analytics-SDK shape',
+    description:
+      'Good events are logged durably and processed before the 200; each bad line or element is reported by position and kept as a bad row ' +
+      '(`GET /api/v1/bad-rows`), and the rest of the batch still counts. A resent event (same `event_id`) is counted once. Up to 16 MiB.',
+    reads: {
+      bodies: [
+        { contentType: 'text/tab-separated-values', schema: TsvBody, example: EVENTS_TSV },
+        { contentType: 'application/json', schema: EventsJsonBody, example: EVENTS_BATCH },
+      ],
+    },
+    response: { description: 'What was accepted, processed, already counted and rejected', schema: EventsResponse, example: EVENTS_RESULT },
+    errors: {
+      SIGNALBOX_ERR_EVENTS_NONE_VALID: 'no valid event in the request (1 rejected; element 0: hello: unknown key: not an enriched field, contexts_* or unstruct_event_*)',
+      SIGNALBOX_ERR_REQUEST_INVALID: 'body: Field required',
+      SIGNALBOX_ERR_REQUEST_TOO_LARGE: 'request body is larger than the configured limit',
+      SIGNALBOX_ERR_REQUEST_UNSUPPORTED_MEDIA: 'Unsupported Media Type',
+    },
     handler: async ({ request }) => {
+      if (request.body === undefined || request.body === '') throw missingBody();
       const batch = parseBody(request.body);
       sb.metrics.rejectedEvents.inc(batch.rejected.length);
       sb.badRows.add(batch.rejected.map((r) => ({

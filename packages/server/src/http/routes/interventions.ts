@@ -12,7 +12,9 @@ import { SignalboxError } from '../../errors.js';
 import type { Target } from '../../interventions/index.js';
 import { WebhookInput, publicWebhook } from '../../interventions/webhooks/webhook-store.js';
 import type { Signalbox } from '../../signalbox.js';
-import { bearerKey, keyMatches } from '../api-key.js';
+import { AUTH_MESSAGES, checkBearerKey } from '../api-key.js';
+import { INTERVENTION_ID, INTERVENTION_INSTANCE, INTERVENTION_PUSH, INTERVENTION_STREAM, PUBLISHED_AT, USER, WEBHOOK, WEBHOOK_CREATED, WEBHOOK_LISTED } from '../examples.js';
+import { DeadLettersCleared, DeadLettersResponse, Ok, PushResponse, WebhookCreated, WebhookReplaced, WebhookResponse } from '../responses.js';
 import { type OpenApiCollector, NameParam, defineRoute } from '../route.js';
 
 const KEY_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -43,8 +45,7 @@ export function targetsFromQuery(query: unknown): Target[] {
 function checkStreamAccess(request: FastifyRequest, sb: Signalbox, targets: Target[]): void {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const key = bearerKey(header);
-    if (key === undefined || !keyMatches(key, sb.apiKey)) throw new SignalboxError('SIGNALBOX_ERR_AUTH_WRONG_KEY', 'wrong API key');
+    checkBearerKey(header, sb.apiKey);
     return;
   }
   const unsafe = targets.filter((t) => !UUID.test(t.id));
@@ -59,7 +60,25 @@ function checkStreamAccess(request: FastifyRequest, sb: Signalbox, targets: Targ
   }
 }
 
-const StreamQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const StreamQuery = z
+  .record(z.string(), z.union([z.string(), z.array(z.string())]))
+  .describe('Targets: each parameter names an attribute key and one identifier (`?domain_userid=<uuid>`); repeat a parameter for several identifiers, at most 100 in all');
+
+const targetErrors = {
+  SIGNALBOX_ERR_INTERVENTIONS_NO_TARGETS: 'name at least one target: ?<attribute key>=<identifier>, e.g. ?domain_userid=<uuid>',
+  SIGNALBOX_ERR_SERVING_BAD_REQUEST: '"domain-userid" is not an attribute key name (letters, digits and underscores, 1–128)',
+} as const;
+const webhookNotFound = { SIGNALBOX_ERR_WEBHOOKS_NOT_FOUND: 'webhook "crm" not found' };
+const DEAD_LETTER = {
+  intervention_id: INTERVENTION_ID,
+  webhook: 'crm',
+  url: WEBHOOK.url,
+  attempts: 10,
+  last_status: 503,
+  last_error: 'HTTP 503',
+  failed_at: PUBLISHED_AT,
+  payload: { type: 'intervention', webhook: 'crm', intervention_id: INTERVENTION_ID, name: 'big_cart', version: 1, fired_at: PUBLISHED_AT, instances: [INTERVENTION_INSTANCE] },
+};
 
 export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
   const { hub } = sb.interventions;
@@ -70,9 +89,22 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
   });
 
   defineRoute(app, openapi, {
-    method: 'GET', url: '/api/v1/interventions', tag: 'interventions', errorStyle: 'serving', public: true,
+    method: 'GET', url: '/api/v1/interventions', tag: 'interventions', errorStyle: 'serving', public: true, keyOptional: true,
     summary: 'Subscribe to interventions for attribute key identifiers (server-sent events); public for UUID identifiers',
+    description:
+      'A `text/event-stream` that stays open: each fired intervention for one of the targets is an event whose `id` is its ' +
+      '`intervention_id` and whose `data` is the intervention instance. Send `Last-Event-ID` to resume. Without an API key only ' +
+      'UUID identifiers may be subscribed to.',
     query: StreamQuery,
+    examples: { query: { domain_userid: USER } },
+    response: { description: 'The event stream (never ends by itself)', contentType: 'text/event-stream', example: INTERVENTION_STREAM },
+    errors: {
+      ...targetErrors,
+      SIGNALBOX_ERR_INTERVENTIONS_PUBLIC_NOT_UUID:
+        'without an API key, interventions can only be subscribed to for UUID identifiers; user_id="alice" is not: send "Authorization: Bearer <key>"',
+      SIGNALBOX_ERR_AUTH_MALFORMED_HEADER: AUTH_MESSAGES.malformed('the key was sent without "Bearer " in front of it'),
+      SIGNALBOX_ERR_AUTH_WRONG_KEY: AUTH_MESSAGES.wrong,
+    },
     handler: ({ request, reply }) => {
       const targets = targetsFromQuery(request.query);
       if (targets.length === 0) {
@@ -101,11 +133,15 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
 
   // A browser's EventSource reconnecting from another origin sends Last-Event-ID, which is not
   // a CORS-safelisted header: answer the preflight that may precede it.
-  app.route({
-    method: 'OPTIONS',
-    url: '/api/v1/interventions',
-    config: { public: true, errorStyle: 'serving' },
-    handler: (_request, reply) =>
+  defineRoute(app, openapi, {
+    method: 'OPTIONS', url: '/api/v1/interventions', tag: 'interventions', errorStyle: 'serving', public: true,
+    summary: 'CORS preflight of a cross-origin EventSource that resends Last-Event-ID',
+    response: {
+      status: 204,
+      description: 'Allowed from any origin',
+      headers: { 'access-control-allow-headers': '`Accept, Cache-Control, Last-Event-ID`', 'access-control-max-age': 'Seconds a browser may keep this answer' },
+    },
+    handler: ({ reply }) =>
       reply
         .status(204)
         .header('access-control-allow-origin', '*')
@@ -120,6 +156,9 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
     summary: 'Push an intervention to the subscribers of the given identifiers now',
     query: StreamQuery,
     body: InterventionInstance,
+    examples: { query: { domain_userid: USER }, body: INTERVENTION_PUSH },
+    response: { description: 'Whether a connected subscriber received it', schema: PushResponse, example: { status: 'success' } },
+    errors: { ...targetErrors, SIGNALBOX_ERR_INTERVENTIONS_NO_TARGETS: 'name at least one target: ?<attribute key>=<identifier>, or "target_attribute_key" in the body' },
     handler: ({ body, request }) => {
       let targets = targetsFromQuery(request.query);
       if (targets.length === 0 && body.target_attribute_key) targets = [body.target_attribute_key];
@@ -139,28 +178,37 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/webhooks', tag: 'webhooks',
     summary: 'List webhooks (without their secrets) with delivery counts',
+    response: { description: 'Every webhook', schema: z.array(WebhookResponse), example: [WEBHOOK_LISTED] },
     handler: () => webhooks.list().map((w) => described(w.name)),
   });
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/webhooks', tag: 'webhooks',
     summary: 'Add a webhook; its signing secret is generated unless given, and returned only here',
     body: WebhookInput,
+    examples: { body: WEBHOOK },
+    response: { description: 'The webhook with its signing secret', schema: WebhookCreated, example: WEBHOOK_CREATED },
+    errors: { SIGNALBOX_ERR_WEBHOOKS_EXISTS: 'webhook "crm" already exists; use PUT to replace it' },
     handler: ({ body }) => webhooks.create(body, sb.clock()),
   });
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/webhooks/dead-letters', tag: 'webhooks',
     summary: 'Deliveries given up after their last retry, oldest first',
+    response: { description: 'The dead letters', schema: DeadLettersResponse, example: { dead_letters: [DEAD_LETTER] } },
     handler: () => ({ dead_letters: dispatcher.listDeadLetters() }),
   });
   defineRoute(app, openapi, {
     method: 'DELETE', url: '/api/v1/webhooks/dead-letters', tag: 'webhooks',
     summary: 'Clear the dead-letter list',
+    response: { description: 'How many were removed', schema: DeadLettersCleared, example: { ok: true, removed: 1 } },
     handler: () => ({ ok: true, removed: dispatcher.clearDeadLetters() }),
   });
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/webhooks/:name', tag: 'webhooks',
     summary: 'One webhook (without its secret) with delivery counts',
     params: z.object({ name: NameParam }),
+    examples: { params: { name: 'crm' } },
+    response: { description: 'The webhook', schema: WebhookResponse, example: WEBHOOK_LISTED },
+    errors: webhookNotFound,
     handler: ({ params }) => described(params.name),
   });
   defineRoute(app, openapi, {
@@ -168,6 +216,9 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
     summary: 'Create or replace a webhook (the secret is kept unless a new one is given)',
     params: z.object({ name: NameParam }),
     body: WebhookInput,
+    examples: { params: { name: 'crm' }, body: WEBHOOK },
+    response: { description: 'The webhook (without its secret)', schema: WebhookReplaced, example: { ...WEBHOOK, created_at: PUBLISHED_AT } },
+    errors: { SIGNALBOX_ERR_REQUEST_BAD: 'the body names webhook "crm_2" but the path names "crm"' },
     handler: ({ params, body }) => {
       if (body.name !== params.name) {
         throw new SignalboxError('SIGNALBOX_ERR_REQUEST_BAD', `the body names webhook "${body.name}" but the path names "${params.name}"`);
@@ -179,6 +230,9 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
     method: 'DELETE', url: '/api/v1/webhooks/:name', tag: 'webhooks',
     summary: 'Remove a webhook; deliveries still waiting for it are dropped',
     params: z.object({ name: NameParam }),
+    examples: { params: { name: 'crm' } },
+    response: { description: 'Removed', schema: Ok, example: { ok: true } },
+    errors: webhookNotFound,
     handler: ({ params }) => {
       webhooks.delete(params.name);
       return { ok: true };

@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MicroStore } from '../../micro/micro-store.js';
 import type { Signalbox } from '../../signalbox.js';
+import { MICRO_BAD_EVENT, MICRO_GOOD_EVENT } from '../examples.js';
+import { MicroBadEvents, MicroGoodEvents, MicroSummary } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 const Limit = z.number().int().min(0);
@@ -51,11 +53,13 @@ export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
     defineRoute(app, openapi, {
       ...common, method, url: '/micro/all',
       summary: 'Counts of the good and bad events kept (Snowplow Micro `/micro/all`)',
+      response: { description: 'The counts', schema: MicroSummary, example: { total: 3, good: 2, bad: 1 } },
       handler: () => store.summary(),
     });
     defineRoute(app, openapi, {
       ...common, method, url: '/micro/reset',
       summary: 'Forget the kept good and bad events (Snowplow Micro `/micro/reset`)',
+      response: { description: 'Done, in plain text as Micro says it', contentType: 'text/plain', schema: z.string(), example: 'Reset completed' },
       handler: ({ reply }) => {
         store.reset();
         return reply.type('text/plain; charset=utf-8').send('Reset completed');
@@ -65,21 +69,29 @@ export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
 
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/micro/good', query: GoodQuery,
+    examples: { query: { event_type: 'page_view', limit: 1 } },
+    response: { description: 'Good events, newest first', schema: MicroGoodEvents, example: [MICRO_GOOD_EVENT] },
     summary: 'Good events, newest first, in Snowplow Micro\'s GoodEvent shape; optional filters as query parameters',
     handler: ({ query }) => store.good(query),
   });
   defineRoute(app, openapi, {
     ...common, method: 'POST', url: '/micro/good', body: GoodFilters,
+    examples: { body: { event_type: 'page_view', limit: 1 } },
+    response: { description: 'Good events, newest first', schema: MicroGoodEvents, example: [MICRO_GOOD_EVENT] },
     summary: 'Good events filtered by event_type, schema, contexts and limit (Snowplow Micro `/micro/good`)',
     handler: ({ body }) => store.good(body ?? {}),
   });
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/micro/bad', query: BadQuery,
+    examples: { query: { limit: 1 } },
+    response: { description: 'Bad events, newest first', schema: MicroBadEvents, example: [MICRO_BAD_EVENT] },
     summary: 'Bad events (rejected input with its errors), newest first, in Snowplow Micro\'s BadEvent shape',
     handler: ({ query }) => store.bad(query),
   });
   defineRoute(app, openapi, {
     ...common, method: 'POST', url: '/micro/bad', body: BadFilters,
+    examples: { body: { vendor: 'signalbox', limit: 1 } },
+    response: { description: 'Bad events, newest first', schema: MicroBadEvents, example: [MICRO_BAD_EVENT] },
     summary: 'Bad events filtered by vendor, version and limit (Snowplow Micro `/micro/bad`)',
     handler: ({ body }) => store.bad(body ?? {}),
   });
