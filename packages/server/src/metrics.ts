@@ -14,6 +14,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ProfilesStore } from './profiles/profiles-store.js';
 import type { StreamEngine } from './stream/engine.js';
 import type { LoaderBacklog } from './warehouse/backlog.js';
+import { withinTime } from './within-time.js';
 
 /** Sub-millisecond to seconds: a cached read answers in ~100 µs, a batch of events in tens of ms. */
 export const REQUEST_DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -124,7 +125,9 @@ export class Metrics {
     // One question to the loader thread per scrape, shared by the four gauges below.
     let asking: Promise<LoaderBacklog | undefined> | undefined;
     const backlog = () => {
-      asking ??= withTimeout(loader.backlog(), LOADER_ANSWER_MS).finally(() => (asking = undefined));
+      asking ??= withinTime(loader.backlog(), LOADER_ANSWER_MS)
+        .then((answer) => (answer.ok ? answer.value : undefined))
+        .finally(() => (asking = undefined));
       return asking;
     };
     const fromBacklog = (name: string, help: string, read: (b: LoaderBacklog, now: number) => number) =>
@@ -157,14 +160,4 @@ export class Metrics {
       );
     });
   }
-}
-
-/** The promise's value, or undefined if it fails or takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
-  });
-  return Promise.race([promise.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }

@@ -4,7 +4,6 @@
  * engine's and the warehouse loader's freshness gauges say how far behind they are.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enrichedEvent } from '../support/events.js';
 import { type Family, scrape, valueOf } from '../support/prometheus.js';
@@ -43,14 +42,8 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-/** A port on this machine where nothing listens. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
+/** Nothing listens on port 1: a warehouse that refuses every connection. */
+const UNREACHABLE_WAREHOUSE = 'postgres://postgres@127.0.0.1:1/nowhere';
 
 describe('GET /metrics', () => {
   it('declares every *_total family as a counter, and the counts go up', async () => {
@@ -120,7 +113,7 @@ describe('GET /metrics', () => {
   });
 
   it('reports the events, bytes and time the loader is behind while the warehouse is unreachable', async () => {
-    server = await startTestServer({ warehouse: `postgres://postgres@127.0.0.1:${await closedPort()}/nowhere` }, { listen: true });
+    server = await startTestServer({ warehouse: UNREACHABLE_WAREHOUSE }, { listen: true });
     await post('/api/v1/events', Array.from({ length: 7 }, () => enrichedEvent({ time: Date.now() })));
     await until('the backlog counted', async () => valueOf((await scrape(server!.url)).families, 'signalbox_warehouse_backlog_events') === 7);
     const { families } = await scrape(server.url);

@@ -71,6 +71,18 @@ export class WebhookDispatcher {
     return { ...this.outbox.countsFor(name), pending };
   }
 
+  /** Per webhook, the open deliveries whose last attempt failed, with the error of one of them (for /health-all). */
+  retrying(): Map<string, { deliveries: number; error: string }> {
+    const out = new Map<string, { deliveries: number; error: string }>();
+    for (const d of this.pending.values()) {
+      if (d.last_error === undefined) continue;
+      const entry = out.get(d.webhook) ?? { deliveries: 0, error: d.last_error };
+      entry.deliveries++;
+      out.set(d.webhook, entry);
+    }
+    return out;
+  }
+
   /** Queue a fired intervention for every webhook whose filters match it. */
   enqueue(firing: Firing): void {
     if (this.closed) return;
