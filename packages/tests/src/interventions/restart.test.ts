@@ -194,6 +194,41 @@ describe('replay follows the rules as they were', () => {
   });
 });
 
+describe('webhook attempts across kill -9', () => {
+  it('keep counting up: the attempt after each crash is the next one, not the first again', async () => {
+    const got: any[] = [];
+    const down = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push(JSON.parse(body));
+        res.writeHead(503).end();
+      });
+    });
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => down.close(() => r())));
+    const dataDir = tempDataDir();
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    let running = await startProcess(dataDir);
+    cleanups.push(() => stop(running, 'SIGKILL'));
+    await define(running, { groups: [sessionGroup], interventions: [rule('engaged', { attribute: 'session_stats:page_views', operator: '>=', value: 2 })] });
+    await running.call('POST', '/api/v1/webhooks', { name: 'down', url: `http://127.0.0.1:${(down.address() as AddressInfo).port}/` });
+    const v = { sid: uuid() };
+    await send(running, [pageView(v), pageView(v)]);
+
+    // Each run is killed once its attempt has been answered (and the failure recorded).
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await waitFor(() => got.length === attempt, `attempt ${attempt}`);
+      await until(async () => (await running.call('GET', '/api/v1/webhooks/down')).body.stats.failedAttempts === attempt, `failure ${attempt} recorded`);
+      await stop(running, 'SIGKILL');
+      running = await startProcess(dataDir);
+    }
+    await waitFor(() => got.length === 4, 'attempt 4');
+    expect(got.map((g) => g.attempt)).toEqual([1, 2, 3, 4]);
+    expect(new Set(got.map((g) => g.intervention_id)).size).toBe(1);
+  });
+});
+
 /**
  * More events for a session that already fired: nothing on its stream; a new session still
  * fires (so the engine works) and its webhook delivery arrives — after which any delivery the
