@@ -90,7 +90,7 @@ export class Signalbox {
     this.engine = new StreamEngine(this.store);
     this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
     this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
-    this.metrics = new Metrics(this.engine, this.store);
+    this.metrics = new Metrics(this.engine, this.store, clock);
     this.badRows = new BadRows(config.dataDir);
     this.metrics.trackBadRows(this.badRows);
     this.loader = new WarehouseLoaderThread({ warehouse: config.warehouse, dataDir: config.dataDir, logLevel: logger?.level ?? config.logLevel, options: {} }, logger);

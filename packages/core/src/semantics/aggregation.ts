@@ -15,8 +15,12 @@
  *
  * These functions are the single implementation of the semantics: the stream engine, the stores,
  * replay and the tests' reference checks all go through them. Time is always a parameter.
+ *
+ * Sums (of `sum` and `mean`) add as decimals (`addExactly`), in updates, merges and reads alike,
+ * and read back through `presentNumber` (design §3 "Values").
  */
 import type { Aggregation } from '../definitions/attribute.js';
+import { addExactly, presentNumber } from './values.js';
 import { type Window, tileStart, windowFloor } from './windows.js';
 
 export type AttributeState = unknown[];
@@ -59,8 +63,8 @@ function freshTile(agg: Aggregation, start: number, value: unknown, time: number
 function addToPartial(agg: Aggregation, s: AttributeState, o: number, value: unknown, time: number): void {
   switch (agg) {
     case 'counter': s[o] = (s[o] as number) + 1; return;
-    case 'sum': s[o] = (s[o] as number) + (value as number); return;
-    case 'mean': s[o] = (s[o] as number) + (value as number); s[o + 1] = (s[o + 1] as number) + 1; return;
+    case 'sum': s[o] = addExactly(s[o] as number, value as number); return;
+    case 'mean': s[o] = addExactly(s[o] as number, value as number); s[o + 1] = (s[o + 1] as number) + 1; return;
     case 'min': if ((value as number) < (s[o] as number)) s[o] = value; return;
     case 'max': if ((value as number) > (s[o] as number)) s[o] = value; return;
     // Ties go to the earlier processed event for first, the later one for last.
@@ -154,8 +158,8 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
     const o = i + 1;
     switch (aggregation) {
       case 'counter': count += state[o] as number; break;
-      case 'sum': sum += state[o] as number; count++; break;
-      case 'mean': sum += state[o] as number; count += state[o + 1] as number; break;
+      case 'sum': sum = addExactly(sum, state[o] as number); count++; break;
+      case 'mean': sum = addExactly(sum, state[o] as number); count += state[o + 1] as number; break;
       case 'min': if (count++ === 0 || (state[o] as number) < (best as number)) best = state[o]; break;
       case 'max': if (count++ === 0 || (state[o] as number) > (best as number)) best = state[o]; break;
       case 'first': if (count++ === 0 || (state[o] as number) < bestTime) { bestTime = state[o] as number; best = state[o + 1]; } break;
@@ -166,8 +170,8 @@ export function readValue(spec: AggregationSpec, state: AttributeState, now: num
   if (count === 0) return undefined;
   switch (aggregation) {
     case 'counter': return count;
-    case 'sum': return sum;
-    case 'mean': return sum / count;
+    case 'sum': return presentNumber(sum);
+    case 'mean': return presentNumber(sum / count);
     case 'unique_list': return orderUnique(unique ?? [], count);
     default: return best;
   }
@@ -217,8 +221,9 @@ export function mergeStates(spec: AggregationSpec, a: AttributeState, b: Attribu
 
 function mergePartial(agg: Aggregation, t: AttributeState, o: number, b: AttributeState, p: number): void {
   switch (agg) {
-    case 'counter': case 'sum': t[o] = (t[o] as number) + (b[p] as number); return;
-    case 'mean': t[o] = (t[o] as number) + (b[p] as number); t[o + 1] = (t[o + 1] as number) + (b[p + 1] as number); return;
+    case 'counter': t[o] = (t[o] as number) + (b[p] as number); return;
+    case 'sum': t[o] = addExactly(t[o] as number, b[p] as number); return;
+    case 'mean': t[o] = addExactly(t[o] as number, b[p] as number); t[o + 1] = (t[o + 1] as number) + (b[p + 1] as number); return;
     case 'min': case 'max': addToPartial(agg, t, o, b[p], 0); return;
     case 'first': case 'last': addToPartial(agg, t, o, b[p + 1], b[p] as number); return;
     case 'unique_list': {

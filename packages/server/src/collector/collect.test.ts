@@ -34,6 +34,21 @@ describe('collect', () => {
     expect(out.failure).toBeUndefined();
   });
 
+  it('lists every problem of an event, also besides values that are not strings', () => {
+    const body = JSON.stringify({
+      schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4',
+      data: [
+        { e: 'bogus', p: 'web', tv: 'js-4.10.1', vid: 3, eid: 'not-a-uuid' },
+        // `e` itself is not a string: "e: required" would only repeat that.
+        { e: 1, p: 'web', tv: 'js-4.10.1', res: 'big' },
+      ],
+    });
+    expect(collect({ ...POST, body }, { newId: ids }).bad.map((b) => b.reasons)).toEqual([
+      ['vid: value is not a string (got number)', 'e: unknown event type "bogus", expected pv, pp, se, ue, tr, ti or ev', 'eid: expected a UUID, got "not-a-uuid"'],
+      ['e: value is not a string (got number)', 'res: expected WIDTHxHEIGHT in whole pixels, got "big"'],
+    ]);
+  });
+
   it('falls back to the socket address and makes a network user id when there is no cookie', () => {
     const out = collect({ ...POST, forwardedFor: undefined, cookie: undefined }, { newId: () => 'new-nuid' });
     expect(out.networkUserId).toBe('new-nuid');

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggedEvent } from '../stream/durability.js';
 import { networkUserIdOf } from './cookie.js';
-import { enrichEvent, type RequestFacts } from './enrich/index.js';
+import { enrichEvent, type RawEvent, type RequestFacts } from './enrich/index.js';
 import { firstAddress, socketAddress } from './enrich/request-defaults.js';
 import { type ExpandedRequest, expandGet, expandTp2Post, queryParameters } from './payload.js';
 
@@ -86,7 +86,7 @@ export function collect(request: IncomingRequest, options: CollectOptions = {}):
   const bad: RejectedInput[] = [];
   for (const item of expanded.events) {
     if (!item.ok) {
-      bad.push({ position: item.position, reasons: item.reasons, payload: item.payload });
+      bad.push({ position: item.position, reasons: [...item.reasons, ...otherProblems(item.partial, facts, newId)], payload: item.payload });
       continue;
     }
     const result = enrichEvent(item.raw, facts, { newEventId: newId });
@@ -94,4 +94,18 @@ export function collect(request: IncomingRequest, options: CollectOptions = {}):
     else bad.push({ position: item.position, reasons: result.reasons, payload: item.payload });
   }
   return { good, bad, networkUserId };
+}
+
+/**
+ * What enrichment finds wrong with the rest of an element whose `dropped` parameters were not
+ * strings (every reason is kept, design §5). A reason about a dropped parameter is left out:
+ * "not a string" already says what is wrong with it.
+ */
+function otherProblems(partial: { raw: RawEvent; dropped: ReadonlySet<string> } | undefined, facts: RequestFacts, newId: () => string): string[] {
+  if (partial === undefined) return [];
+  const result = enrichEvent(partial.raw, facts, { newEventId: newId });
+  if (result.ok) return [];
+  // Reasons open with the parameters they are about: `e: …`, `ue_pr / ue_px: …`.
+  const about = (reason: string) => reason.slice(0, Math.max(0, reason.indexOf(': '))).split(' / ');
+  return result.reasons.filter((reason) => !about(reason).some((param) => partial.dropped.has(param)));
 }

@@ -32,7 +32,12 @@ describe('tp2 POST bodies (step 2)', () => {
     expect(out).toEqual({
       ok: true,
       events: [
-        { position: 0, ok: false, reasons: ['vid: value is not a string (got number)', 'cookie: value is not a string (got boolean)', 'co: value is not a string (got object)', 'uid: value cannot be null'], payload: '{"e":"pv","vid":3,"cookie":true,"co":{"a":1},"uid":null}' },
+        {
+          position: 0, ok: false, reasons: ['vid: value is not a string (got number)', 'cookie: value is not a string (got boolean)', 'co: value is not a string (got object)', 'uid: value cannot be null'],
+          payload: '{"e":"pv","vid":3,"cookie":true,"co":{"a":1},"uid":null}',
+          // The rest of the element, for enrichment to report its other problems.
+          partial: { raw: { e: 'pv' }, dropped: new Set(['vid', 'cookie', 'co', 'uid']) },
+        },
         { position: 1, ok: false, reasons: ['event must be an object of string parameters, got string'], payload: '"str"' },
         { position: 2, ok: false, reasons: ['event must be an object of string parameters, got array'], payload: '[1]' },
         { position: 3, ok: true, raw: { e: 'pv' }, payload: '{"e":"pv"}' },

@@ -11,10 +11,14 @@ import { clip } from './enrich/timestamps.js';
 import { parseQueryString } from './enrich/url.js';
 import type { RawEvent } from './enrich/index.js';
 
-/** One element of a request: a raw event, or why it cannot be one. */
+/**
+ * One element of a request: a raw event, or why it cannot be one. An element with values that
+ * are not strings also carries the rest of it (`partial`, without those parameters), so that
+ * enrichment can report its other problems too.
+ */
 export type Expanded =
   | { position: number; ok: true; raw: RawEvent; payload: string }
-  | { position: number; ok: false; reasons: string[]; payload: string };
+  | { position: number; ok: false; reasons: string[]; payload: string; partial?: { raw: RawEvent; dropped: ReadonlySet<string> } };
 
 export type ExpandedRequest =
   | { ok: true; events: Expanded[] }
@@ -54,32 +58,37 @@ export function readElement(element: unknown, position: number, query: Readonly<
   }
   const record = element as Record<string, unknown>;
   let reasons: string[] | undefined;
+  let dropped: Set<string> | undefined;
   for (const key in record) {
     const value = record[key];
     if (typeof value === 'string') continue;
     (reasons ??= []).push(value === null ? `${clip(key, 40)}: value cannot be null` : `${clip(key, 40)}: value is not a string (got ${typeName(value)})`);
+    (dropped ??= new Set()).add(key);
   }
-  if (reasons !== undefined) return { position, ok: false, reasons, payload: JSON.stringify(element) };
-  // JSON.parse makes plain objects whose keys are all own data properties (even "__proto__"),
-  // so the element itself is the raw event unless query parameters must be merged in.
-  let raw = record as Record<string, string>;
-  let merged = false;
-  for (const key in query) {
-    if (!merged) {
-      raw = {};
-      for (const k in record) Object.defineProperty(raw, k, { value: record[k], enumerable: true, writable: true, configurable: true });
-      merged = true;
-    }
-    Object.defineProperty(raw, key, { value: query[key], enumerable: true, writable: true, configurable: true });
+  if (reasons !== undefined) {
+    const raw = withQuery(record, query, dropped!);
+    return { position, ok: false, reasons, payload: JSON.stringify(element), partial: { raw, dropped: dropped! } };
   }
   return {
     position,
     ok: true,
-    raw,
+    raw: withQuery(record, query),
     get payload() {
       return JSON.stringify(element);
     },
   };
+}
+
+/** The element's string parameters merged with the query's (the query wins), without `dropped`. */
+function withQuery(record: Readonly<Record<string, unknown>>, query: Readonly<Record<string, string>>, dropped?: ReadonlySet<string>): RawEvent {
+  // JSON.parse makes plain objects whose keys are all own data properties (even "__proto__"),
+  // so the element itself is the raw event unless parameters must be left out or merged in.
+  if (dropped === undefined && Object.keys(query).length === 0) return record as RawEvent;
+  const raw: Record<string, string> = {};
+  const put = (key: string, value: string) => Object.defineProperty(raw, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const key in record) if (!dropped?.has(key)) put(key, record[key] as string);
+  for (const key in query) put(key, query[key]!);
+  return raw;
 }
 
 /** A tp2 POST body → its events. */

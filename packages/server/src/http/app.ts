@@ -75,6 +75,9 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
     checkBearerKey(request.headers.authorization, sb.apiKey);
   });
 
+  // Request latency per route for /metrics; before the routes, so it times all of them.
+  sb.metrics.observeRequests(app);
+
   app.setErrorHandler((error, request, reply) => {
     const e = toSignalboxError(error);
     if (e.status >= 500) request.log.error({ err: error }, 'request failed');

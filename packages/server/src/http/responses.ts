@@ -215,7 +215,3 @@ export const MicroBadEvents = z.array(named(
 
 // ---- operations -------------------------------------------------------------------------------
 
-export const HealthResponse = z.looseObject({
-  status: z.string().describe('`ok` when every component is'),
-  dependencies: z.record(z.string(), z.unknown()).optional(),
-});

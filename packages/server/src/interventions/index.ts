@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { InterventionInstance } from '@signalbox/core';
 import type { Logger } from 'pino';
 import { Gauge, type Registry as MetricsRegistry } from 'prom-client';
+import { countFrom } from '../metrics.js';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 import type { Durability } from '../stream/durability.js';
 import type { StreamEngine } from '../stream/engine.js';
@@ -112,21 +113,22 @@ export class Interventions {
   private registerMetrics(registry: MetricsRegistry): void {
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+    const counter = (name: string, help: string, read: () => number) => countFrom(registry, name, help, read);
     const e = this.evaluator.counters;
     const h = this.hub.counters;
     const w = this.dispatcher.counters;
-    gauge('signalbox_interventions_fired_total', 'Rule interventions fired (one per firing, shared by its targets)', () => e.fired);
-    gauge('signalbox_interventions_evaluations_total', 'Rule criteria evaluations after attribute updates', () => e.evaluations);
-    gauge('signalbox_interventions_pushed_total', 'Interventions pushed with POST /api/v1/interventions', () => this.pushed);
-    gauge('signalbox_interventions_rlike_budget_exceeded_total', 'rlike matches abandoned at their step budget (treated as not comparable)', () => e.rlikeBudgetExceeded);
+    counter('signalbox_interventions_fired_total', 'Rule interventions fired (one per firing, shared by its targets)', () => e.fired);
+    counter('signalbox_interventions_evaluations_total', 'Rule criteria evaluations after attribute updates', () => e.evaluations);
+    counter('signalbox_interventions_pushed_total', 'Interventions pushed with POST /api/v1/interventions', () => this.pushed);
+    counter('signalbox_interventions_rlike_budget_exceeded_total', 'rlike matches abandoned at their step budget (treated as not comparable)', () => e.rlikeBudgetExceeded);
     gauge('signalbox_published_interventions', 'Rule interventions the engine evaluates', () => this.evaluator.interventions.length);
     gauge('signalbox_sse_subscribers', 'Open intervention streams', () => this.hub.subscriberCount);
-    gauge('signalbox_sse_frames_sent_total', 'Intervention frames written to subscribers', () => h.framesSent);
-    gauge('signalbox_sse_replayed_total', 'Intervention frames replayed on reconnect with Last-Event-ID', () => h.replayed);
-    gauge('signalbox_sse_subscribers_cut_off_total', 'Subscribers disconnected because they did not read fast enough', () => h.cutOff);
-    gauge('signalbox_webhook_deliveries_total', 'Webhook deliveries answered with 2xx', () => w.delivered);
-    gauge('signalbox_webhook_failed_attempts_total', 'Webhook attempts that failed (each retry counts)', () => w.failedAttempts);
-    gauge('signalbox_webhook_dead_letters_total', 'Webhook deliveries given up and put on the dead-letter list', () => w.deadLettered);
+    counter('signalbox_sse_frames_sent_total', 'Intervention frames written to subscribers', () => h.framesSent);
+    counter('signalbox_sse_replayed_total', 'Intervention frames replayed on reconnect with Last-Event-ID', () => h.replayed);
+    counter('signalbox_sse_subscribers_cut_off_total', 'Subscribers disconnected because they did not read fast enough', () => h.cutOff);
+    counter('signalbox_webhook_deliveries_total', 'Webhook deliveries answered with 2xx', () => w.delivered);
+    counter('signalbox_webhook_failed_attempts_total', 'Webhook attempts that failed (each retry counts)', () => w.failedAttempts);
+    counter('signalbox_webhook_dead_letters_total', 'Webhook deliveries given up and put on the dead-letter list', () => w.deadLettered);
     gauge('signalbox_webhook_pending', 'Webhook deliveries waiting or retrying', () => this.dispatcher.pendingCount);
   }
 }

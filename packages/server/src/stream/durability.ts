@@ -77,6 +77,7 @@ export class Durability {
   private interventionsListener: ((view: unknown) => void) | undefined;
   private readers: Array<() => LogPosition> = [];
   private appendListeners: Array<() => void> = [];
+  private failure: { message: string; at: number } | undefined;
 
   constructor(
     private readonly engine: StreamEngine,
@@ -168,6 +169,11 @@ export class Durability {
     this.appendListeners.push(onAppend);
   }
 
+  /** The last failed write or sync of the log, until a commit succeeds again (for /health-all). */
+  get lastFailure(): { message: string; at: number } | undefined {
+    return this.failure;
+  }
+
   /** The log itself, for readers behind the engine. */
   get eventLog(): EventLog {
     return this.log;
@@ -219,18 +225,28 @@ export class Durability {
     try {
       this.log.write(this.records(ops, now));
     } catch (error) {
+      this.failed(error, now);
       for (const op of ops) op.fail(error);
       return;
     }
     this.inFlight = new Promise((settled) => {
       this.log.sync((error) => {
         this.inFlight = undefined;
-        if (error) for (const op of ops) op.fail(error);
-        else this.apply(ops, now);
+        if (error) {
+          this.failed(error, now);
+          for (const op of ops) op.fail(error);
+        } else {
+          this.failure = undefined;
+          this.apply(ops, now);
+        }
         settled();
         this.scheduleFlush();
       });
     });
+  }
+
+  private failed(error: unknown, at: number): void {
+    this.failure = { message: error instanceof Error ? error.message : String(error), at };
   }
 
   private records(ops: Queued[], now: number): string {

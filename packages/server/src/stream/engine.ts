@@ -33,6 +33,14 @@ export interface EngineCounters {
   lateEvents: number;
 }
 
+/** The last event the engine applied, for its freshness metrics. */
+export interface LastApplied {
+  /** The event's time (`eventTime`), epoch ms. */
+  eventTime: number;
+  /** When it was processed, epoch ms. */
+  processedAt: number;
+}
+
 export type TouchListener = (event: EnrichedEvent, touched: AttributeTouch[], now: number) => void;
 
 /** An event's time: `derived_tstamp`, else `collector_tstamp`, no later than when it is processed. */
@@ -45,6 +53,7 @@ export class StreamEngine {
   private compiled = new CompiledView([]);
   readonly counters: EngineCounters = { events: 0, duplicates: 0, updates: 0, skippedValues: 0, lateEvents: 0 };
   private touchListener: TouchListener | undefined;
+  lastApplied: LastApplied | undefined;
 
   constructor(readonly store: ProfilesStore) {}
 
@@ -64,12 +73,14 @@ export class StreamEngine {
   process(events: readonly EnrichedEvent[], now: number): ProcessSummary {
     const summary: ProcessSummary = { processed: 0, duplicates: 0, updates: 0 };
     const { store } = this;
+    let last: EnrichedEvent | undefined;
     for (const event of events) {
       if (!store.markProcessed(String(event['event_id']), now)) {
         summary.duplicates++;
         continue;
       }
       summary.processed++;
+      last = event;
       const candidates = this.compiled.candidates(event);
       if (candidates.length === 0) continue;
       const time = eventTime(event, now);
@@ -97,6 +108,7 @@ export class StreamEngine {
       }
       if (touched && touched.length > 0) this.touchListener!(event, touched, now);
     }
+    if (last) this.lastApplied = { eventTime: eventTime(last, now), processedAt: now };
     this.counters.events += summary.processed;
     this.counters.duplicates += summary.duplicates;
     this.counters.updates += summary.updates;

@@ -9,11 +9,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { LoaderBacklog } from './backlog.js';
 import type { LoaderCounters, LogCursor } from './loader.js';
 import type { FromLoader, LoaderThreadData, ToLoader } from './loader-protocol.js';
 import type { WarehouseRow } from './warehouse.js';
 
 const START: LogCursor = { segment: 0, offset: 0 };
+
+interface Reply {
+  rows: WarehouseRow[];
+  backlog: LoaderBacklog | undefined;
+}
 
 export class WarehouseLoaderThread {
   counters: LoaderCounters = { loaded: 0, failures: 0, rejected: 0, valuesNulled: 0 };
@@ -24,11 +30,11 @@ export class WarehouseLoaderThread {
   private worker: Worker | undefined;
   private cursor: LogCursor = START;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (rows: WarehouseRow[]) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
   private closed = false;
 
   constructor(private readonly data: LoaderThreadData, private readonly logger: Logger | undefined) {
-    this.warehouse = { query: (sql, params = []) => this.request({ kind: 'query', id: 0, sql, params: [...params] }) };
+    this.warehouse = { query: async (sql, params = []) => (await this.request({ kind: 'query', id: 0, sql, params: [...params] })).rows };
   }
 
   /** Start the thread; resolves once it has created the table (or logged why it could not). */
@@ -47,7 +53,7 @@ export class WarehouseLoaderThread {
         } else {
           const waiting = this.pending.get(message.id);
           this.pending.delete(message.id);
-          if (message.ok) waiting?.resolve(message.rows ?? []);
+          if (message.ok) waiting?.resolve({ rows: message.rows ?? [], backlog: message.backlog });
           else waiting?.reject(new Error(message.error));
         }
       });
@@ -78,6 +84,13 @@ export class WarehouseLoaderThread {
     await this.request({ kind: 'flush', id: 0 });
   }
 
+  /** How far behind the event log the loader is, counted on its thread (backlog.ts). */
+  async backlog(): Promise<LoaderBacklog> {
+    const { backlog } = await this.request({ kind: 'backlog', id: 0 });
+    if (!backlog) throw new Error('the warehouse loader thread did not report its backlog');
+    return backlog;
+  }
+
   /** Load what is logged (one attempt), close the warehouse and stop the thread. */
   async close(): Promise<void> {
     if (this.closed || !this.worker) return;
@@ -86,7 +99,7 @@ export class WarehouseLoaderThread {
     await this.worker.terminate();
   }
 
-  private request(message: ToLoader & { id: number }): Promise<WarehouseRow[]> {
+  private request(message: ToLoader & { id: number }): Promise<Reply> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the warehouse loader is not started'));
     const id = this.nextId++;

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { EventLog } from '../stream/event-log.js';
+import { BacklogCounter } from './backlog.js';
 import { createWarehouse } from './index.js';
 import { WarehouseLoader } from './loader.js';
 import type { FromLoader, LoaderThreadData, ToLoader } from './loader-protocol.js';
@@ -16,11 +17,16 @@ const port = parentPort!;
 const logger = pino({ level: data.logLevel, base: { thread: 'warehouse-loader' } });
 const log = new EventLog(data.dataDir);
 const loader = new WarehouseLoader(createWarehouse(data.warehouse, data.dataDir), { ...data.options, logger });
+const backlog = new BacklogCounter(log);
 
 const post = (message: FromLoader) => port.postMessage(message);
 const report = () =>
   post({ kind: 'state', cursor: loader.position(), counters: { ...loader.counters }, backlogBytes: loader.backlogBytes, error: loader.error ?? null });
-loader.onProgress(report);
+// Looking after every batch too keeps "last load" and "last caught up" as exact as the batches.
+loader.onProgress(() => {
+  backlog.look(loader.cursorState, Date.now());
+  report();
+});
 
 port.on('message', (message: ToLoader) => {
   switch (message.kind) {
@@ -38,6 +44,9 @@ port.on('message', (message: ToLoader) => {
         (rows) => post({ kind: 'reply', id: message.id, ok: true, rows }),
         (error: unknown) => post({ kind: 'reply', id: message.id, ok: false, error: String((error as Error)?.message ?? error) }),
       );
+      return;
+    case 'backlog':
+      post({ kind: 'reply', id: message.id, ok: true, backlog: backlog.look(loader.cursorState, Date.now()) });
       return;
     case 'close':
       void loader.close().finally(() => {

@@ -12,6 +12,7 @@
  */
 import { type EnrichedEvent, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import type { Logger } from 'pino';
+import type { LoaderProgress } from './backlog.js';
 import type { Warehouse } from './warehouse.js';
 
 /** A position in the event log (stream/event-log.ts). */
@@ -76,6 +77,8 @@ export class WarehouseLoader {
   private readonly options: LoaderOptions;
   private log: LogReader | undefined;
   private cursor: LogCursor | undefined;
+  /** Event records the cursor has moved past since start (for the backlog count, backlog.ts). */
+  private eventsPassed = 0;
   private draining: Promise<void> | undefined;
   private again = false;
   private schemaReady = false;
@@ -96,6 +99,11 @@ export class WarehouseLoader {
    */
   position(): LogCursor {
     return this.cursor ?? START;
+  }
+
+  /** Where the loader is, for counting its backlog (backlog.ts). */
+  get cursorState(): LoaderProgress {
+    return { cursor: this.position(), eventsPassed: this.eventsPassed, cursorKnown: this.cursor !== undefined };
   }
 
   /** Bytes of event log not yet loaded. */
@@ -213,6 +221,7 @@ export class WarehouseLoader {
         return;
       }
       this.cursor = next;
+      this.eventsPassed += events.length;
       this.progress?.();
     }
   }

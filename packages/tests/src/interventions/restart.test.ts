@@ -61,7 +61,8 @@ async function startProcess(dataDir: string): Promise<Running> {
 
 function stop(running: Running, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
-    if (running.child.exitCode !== null) return resolve();
+    // Already gone: killed by a signal (exitCode stays null then) or exited.
+    if (running.child.exitCode !== null || running.child.signalCode !== null) return resolve();
     running.child.once('exit', () => resolve());
     running.child.kill(signal);
   });
@@ -165,22 +166,11 @@ describe('replay follows the rules as they were', () => {
   it('a webhook delivery not yet acknowledged when the process dies is sent after the restart', async () => {
     let answer = 503;
     const got: any[] = [];
-    const flaky = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        got.push({ status: answer, ...JSON.parse(body) });
-        res.writeHead(answer).end();
-      });
-    });
-    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => flaky.close(() => r())));
-    const dataDir = tempDataDir();
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    let running = await startProcess(dataDir);
+    const url = await recordingReceiver(got, () => answer);
+    const first = await firingProcess('flaky', url);
+    const { dataDir } = first;
+    let running = first.running;
     cleanups.push(() => stop(running, 'SIGKILL'));
-    await define(running, { groups: [sessionGroup], interventions: [rule('engaged', { attribute: 'session_stats:page_views', operator: '>=', value: 2 })] });
-    await running.call('POST', '/api/v1/webhooks', { name: 'flaky', url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/` });
     const v = { sid: uuid() };
     await send(running, [pageView(v), pageView(v)]);
     await waitFor(() => got.length === 1, 'the first, failing attempt');
@@ -193,6 +183,56 @@ describe('replay follows the rules as they were', () => {
     expect(got.at(-1).instances[0].target_attribute_key).toEqual({ name: 'domain_sessionid', id: v.sid });
   });
 });
+
+describe('webhook attempts across kill -9', () => {
+  it('keep counting up: the attempt after each crash is the next one, not the first again', async () => {
+    const got: any[] = [];
+    const first = await firingProcess('down', await recordingReceiver(got, () => 503));
+    const { dataDir } = first;
+    let running = first.running;
+    cleanups.push(() => stop(running, 'SIGKILL'));
+    const v = { sid: uuid() };
+    await send(running, [pageView(v), pageView(v)]);
+
+    // Each run is killed once its attempt has been answered (and the failure recorded).
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await waitFor(() => got.length === attempt, `attempt ${attempt}`);
+      await until(async () => (await running.call('GET', '/api/v1/webhooks/down')).body.stats.failedAttempts === attempt, `failure ${attempt} recorded`);
+      await stop(running, 'SIGKILL');
+      running = await startProcess(dataDir);
+    }
+    await waitFor(() => got.length === 4, 'attempt 4');
+    expect(got.map((g) => g.attempt)).toEqual([1, 2, 3, 4]);
+    expect(new Set(got.map((g) => g.intervention_id)).size).toBe(1);
+  });
+});
+
+/** A receiver that records each body (with the status it answered) and answers `answer()`. */
+async function recordingReceiver(got: any[], answer: () => number): Promise<string> {
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const status = answer();
+      got.push({ status, ...JSON.parse(body) });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+}
+
+/** A process on a fresh data dir with the `engaged` rule and one webhook to `url`. */
+async function firingProcess(webhook: string, url: string): Promise<{ running: Running; dataDir: string }> {
+  const dataDir = tempDataDir();
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const running = await startProcess(dataDir);
+  cleanups.push(() => stop(running, 'SIGKILL')); // the test kills the processes it starts after this one
+  await define(running, { groups: [sessionGroup], interventions: [rule('engaged', { attribute: 'session_stats:page_views', operator: '>=', value: 2 })] });
+  await running.call('POST', '/api/v1/webhooks', { name: webhook, url });
+  return { running, dataDir };
+}
 
 /**
  * More events for a session that already fired: nothing on its stream; a new session still

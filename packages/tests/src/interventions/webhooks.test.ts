@@ -178,3 +178,57 @@ describe('webhooks', () => {
     expect((await server.call('GET', '/api/v1/webhooks', undefined, { auth: false })).status).toBe(401);
   });
 });
+
+describe('webhooks across restarts', () => {
+  // Retries an hour apart, on a clock the test moves: each run makes exactly the attempts that are
+  // due when it starts, so every attempt after the first is made by a freshly restarted server.
+  const HOUR = 3_600_000;
+  const tuning = { baseDelayMs: HOUR, maxDelayMs: HOUR, maxAttempts: 4, timeoutMs: 2000 };
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const dispatcher = () => server.signalbox.interventions.dispatcher;
+  /** A clean stop, two hours pass, and a new server on the same data dir. */
+  async function restartLater(): Promise<void> {
+    await server.close();
+    offset += 2 * HOUR;
+    server = await startTestServer({ interventions: { webhooks: tuning } }, { listen: true, dataDir: server.dataDir, clock });
+  }
+
+  it('count attempts in total over restarts: dead-lettered once after maxAttempts, never retried again; counts survive', async () => {
+    server = await startTestServer({ interventions: { webhooks: tuning } }, { listen: true, clock });
+    await define(server, { groups: [sessionGroup, userGroup], interventions: [rule('engaged', { attribute: 'session_stats:page_views', operator: '>=', value: 2 })] });
+    const down = await receiver([500]);
+    const ok = await receiver([200]);
+    await server.call('POST', '/api/v1/webhooks', { name: 'down', url: down.url, secret: SECRET });
+    await server.call('POST', '/api/v1/webhooks', { name: 'ok', url: ok.url, secret: SECRET });
+    await fire();
+    await waitFor(() => dispatcher().stats('ok').delivered === 1 && dispatcher().stats('down').failedAttempts === 1, 'the first attempts');
+
+    for (let attempt = 2; attempt <= tuning.maxAttempts; attempt++) {
+      await restartLater();
+      await waitFor(() => dispatcher().stats('down').failedAttempts === attempt, `attempt ${attempt}, made after a restart`);
+      // Delivered counts survive too, and the healthy receiver is not sent anything again.
+      expect(dispatcher().stats('ok')).toEqual({ delivered: 1, failedAttempts: 0, deadLettered: 0, pending: 0 });
+    }
+    await waitFor(() => dispatcher().stats('down').deadLettered === 1, 'the dead letter');
+
+    await restartLater();
+    expect(dispatcher().stats('down')).toEqual({ delivered: 0, failedAttempts: 4, deadLettered: 1, pending: 0 });
+    expect(dispatcher().stats('ok')).toEqual({ delivered: 1, failedAttempts: 0, deadLettered: 0, pending: 0 });
+    const letters = (await server.call('GET', '/api/v1/webhooks/dead-letters')).body.dead_letters;
+    expect(letters).toEqual([expect.objectContaining({ webhook: 'down', attempts: 4, last_status: 500, last_error: 'HTTP 500', intervention_id: down.requests[0]!.json.intervention_id })]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^signalbox_webhook_dead_letters_total 1$/m);
+    expect(metrics).toMatch(/^signalbox_webhook_deliveries_total 1$/m);
+    expect(metrics).toMatch(/^signalbox_webhook_failed_attempts_total 4$/m);
+    expect(metrics).toMatch(/^signalbox_webhook_pending 0$/m);
+
+    // A new firing is delivered after the last restart; the dead one was not sent again meanwhile.
+    await fire();
+    await waitFor(() => ok.requests.length === 2 && down.requests.length === 5, 'the new firing at both receivers');
+    const first = down.requests[0]!.json.intervention_id;
+    expect(down.requests.filter((r) => r.json.intervention_id === first).map((r) => r.json.attempt)).toEqual([1, 2, 3, 4]);
+    expect(down.requests.at(-1)!.json).toMatchObject({ attempt: 1 });
+    expect(down.requests.at(-1)!.json.intervention_id).not.toBe(first);
+  });
+});

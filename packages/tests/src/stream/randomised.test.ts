@@ -120,7 +120,8 @@ function makeEvent(): Record<string, unknown> {
     return enrichedEvent({ ...base, event: 'struct', event_vendor: 'com.google.analytics', event_name: 'event', se_category: 'c', se_action: 'a', ...(seValue !== undefined ? { se_value: seValue } : {}) });
   }
   const payload: Record<string, unknown> = { type: rand.pick(['add_to_cart', 'add_to_cart', 'remove_from_cart']) };
-  if (rand.next() < 0.7) payload['value'] = rand.int(200) / 4;
+  // Prices and values in cents: sums and means must read as decimals (design §3 "Values").
+  if (rand.next() < 0.7) payload['value'] = rand.int(20_000) / 100;
   const withProduct = rand.next() < 0.9;
   return enrichedEvent({
     ...base,
@@ -129,7 +130,7 @@ function makeEvent(): Record<string, unknown> {
     event_name: ECOM.name,
     event_version: '1-0-2',
     [ACTION_KEY]: payload,
-    ...(withProduct ? { [PRODUCT_KEY]: [{ id: rand.pick(skus), price: rand.int(400) / 4, quantity: 1 + rand.int(3) }] } : {}),
+    ...(withProduct ? { [PRODUCT_KEY]: [{ id: rand.pick(skus), price: rand.int(40_000) / 100, quantity: 1 + rand.int(3) }] } : {}),
   });
 }
 

@@ -37,6 +37,26 @@ const WIDTHS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 10800, 21600, 43200, 864
 const tileWidth = (periodMs: number) => WIDTHS.find((w) => periodMs / w <= 60) ?? 86_400_000;
 const tileOf = (t: number, w: number) => Math.floor(t / w) * w;
 
+/**
+ * Sums as decimal arithmetic, the way design §3 "Values" presents them: the exact sum of the
+ * numbers as written (scaled BigInts), then 15 significant digits.
+ */
+function decimalSum(values: readonly number[]): number {
+  const parts = values.map((v) => {
+    const [whole, fraction = ''] = String(Math.abs(v)).split('.');
+    return { negative: v < 0, whole: whole!, fraction };
+  });
+  const places = Math.max(0, ...parts.map((p) => p.fraction.length));
+  let total = 0n;
+  for (const p of parts) {
+    const scaled = BigInt(p.whole) * 10n ** BigInt(places) + BigInt(p.fraction.padEnd(places, '0') || '0');
+    total += p.negative ? -scaled : scaled;
+  }
+  const digits = (total < 0n ? -total : total).toString().padStart(places + 1, '0');
+  return Number(`${total < 0n ? '-' : ''}${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places) || '0'}`);
+}
+const present = (x: number) => (Number.isInteger(x) ? x : Number(x.toPrecision(15)));
+
 function numeric(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
@@ -106,8 +126,8 @@ export class ReferenceModel {
     const values = events.map((e) => e.value as number);
     switch (a.aggregation) {
       case 'counter': return events.length;
-      case 'sum': return values.reduce((x, y) => x + y, 0);
-      case 'mean': return values.reduce((x, y) => x + y, 0) / values.length;
+      case 'sum': return present(decimalSum(values));
+      case 'mean': return present(decimalSum(values) / values.length);
       case 'min': return Math.min(...values);
       case 'max': return Math.max(...values);
       case 'first': return [...events].sort((x, y) => x.time - y.time || x.seq - y.seq)[0]!.value;

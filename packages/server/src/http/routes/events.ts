@@ -1,9 +1,11 @@
 /**
  * `POST /api/v1/events`: enriched events in, as TSV lines (`text/tab-separated-values`) or a JSON
  * array in the analytics-SDK shape. Good events are logged durably and processed before the 200;
- * each bad line or element is reported with its position and reason, and the rest still count.
+ * each bad line or element is reported with its position and every reason (bad-rows/reasons.ts),
+ * and the rest still count.
  */
 import { EnrichedEventError, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { jsonReasons, tsvReasons } from '../../bad-rows/reasons.js';
 import type { FastifyInstance } from 'fastify';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
@@ -19,7 +21,8 @@ export interface RejectedEvent {
   /** 1-based line of a TSV body, or 0-based index of a JSON array element. */
   line?: number;
   index?: number;
-  reason: string;
+  /** Every problem found, in field order (at most `MAX_REASONS`). */
+  reasons: string[];
   /** The rejected input, kept as a bad row (not sent back in the response). */
   payload: string;
 }
@@ -41,8 +44,8 @@ export function parseTsvBody(body: string): ParsedBatch {
     if (line.trim() === '') continue;
     try {
       accepted.push({ format: 'T', text: line, event: parseEnrichedTsv(line) });
-    } catch (error) {
-      rejected.push({ line: i + 1, reason: reasonOf(error), payload: line });
+    } catch {
+      rejected.push({ line: i + 1, reasons: tsvReasons(line), payload: line });
     }
   }
   return { accepted, rejected };
@@ -56,8 +59,8 @@ export function parseJsonBody(body: unknown): ParsedBatch {
     try {
       const event = normalizeEnrichedJson(item);
       accepted.push({ format: 'J', text: JSON.stringify(event), event });
-    } catch (error) {
-      rejected.push({ index, reason: reasonOf(error), payload: JSON.stringify(item) ?? String(item) });
+    } catch {
+      rejected.push({ index, reasons: jsonReasons(item), payload: JSON.stringify(item) ?? String(item) });
     }
   });
   return { accepted, rejected };
@@ -84,7 +87,7 @@ function parseBody(body: unknown): ParsedBatch {
     try {
       parsed = JSON.parse(body.text);
     } catch (error) {
-      return { accepted: [], rejected: [{ index: 0, reason: `the body is not JSON: ${reasonOf(error)}`, payload: body.text }] };
+      return { accepted: [], rejected: [{ index: 0, reasons: [`the body is not JSON: ${reasonOf(error)}`], payload: body.text }] };
     }
     return parseJsonBody(parsed);
   }
@@ -117,12 +120,12 @@ function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signal
       sb.metrics.rejectedEvents.inc(batch.rejected.length);
       sb.badRows.add(batch.rejected.map((r) => ({
         source: 'api/events',
-        reasons: [r.reason],
+        reasons: r.reasons,
         payload: r.payload,
         position: r.line ?? r.index ?? 0,
       })));
       if (batch.accepted.length === 0 && batch.rejected.length > 0) {
-        const first = batch.rejected.slice(0, 5).map((r) => `${r.line !== undefined ? `line ${r.line}` : `element ${r.index}`}: ${r.reason}`);
+        const first = batch.rejected.slice(0, 5).map((r) => `${r.line !== undefined ? `line ${r.line}` : `element ${r.index}`}: ${r.reasons.join('; ')}`);
         throw new SignalboxError('SIGNALBOX_ERR_EVENTS_NONE_VALID', `no valid event in the request (${batch.rejected.length} rejected; ${first.join('; ')})`);
       }
       const summary = batch.accepted.length > 0 ? await sb.ingest(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
@@ -131,7 +134,8 @@ function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signal
         processed: summary.processed,
         duplicates: summary.duplicates,
         rejected: batch.rejected.length,
-        errors: batch.rejected.map(({ payload: _payload, ...error }) => error),
+        // One `reason` string per rejected item (the response's shape), holding every reason.
+        errors: batch.rejected.map(({ payload: _payload, reasons, ...where }) => ({ ...where, reason: reasons.join('; ') })),
       };
     },
   });

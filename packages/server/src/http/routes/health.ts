@@ -1,10 +1,19 @@
-/** `GET /health-all` (Signals' health shape), `GET /metrics` (Prometheus), `GET /openapi.json`. */
+/**
+ * `GET /health-all` (Signals' health shape, with every component's state: health/), `GET /metrics`
+ * (Prometheus), `GET /openapi.json`. `/health-all` answers 503 when a critical component fails,
+ * else 200 with `ok` or `degraded` (health/report.ts).
+ */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { type HealthSources, checkHealth } from '../../health/checks.js';
+import { COMPONENTS, HealthResponse, healthReport, httpStatusOf } from '../../health/report.js';
 import type { Signalbox } from '../../signalbox.js';
 import type { ApiDescription } from '../openapi.js';
-import { HealthResponse } from '../responses.js';
 import { defineRoute } from '../route.js';
+
+const HEALTH_EXAMPLE = healthReport(
+  Object.fromEntries(COMPONENTS.map((name) => [name, { status: 'ok', critical: name === 'event_log', detail: 'ok' }])) as Parameters<typeof healthReport>[0],
+);
 
 const METRICS_EXAMPLE = [
   '# HELP signalbox_events_rejected_total Enriched events rejected as malformed',
@@ -13,6 +22,21 @@ const METRICS_EXAMPLE = [
   '',
 ].join('\n');
 
+/** What the health checks read, from the composed Signalbox. */
+function healthSources(sb: Signalbox): HealthSources {
+  const { dispatcher, webhooks, evaluator } = sb.interventions;
+  return {
+    dataDir: sb.config.dataDir,
+    clock: sb.clock,
+    store: sb.store,
+    engine: sb.engine,
+    publishedInterventions: () => evaluator.interventions.length,
+    eventLog: { lastFailure: sb.durability.lastFailure, bytes: () => sb.durability.eventLog.bytesAfter({ segment: 0, offset: 0 }) },
+    loader: sb.loader,
+    webhooks: { pendingCount: dispatcher.pendingCount, retrying: () => dispatcher.retrying(), count: () => webhooks.list().length },
+  };
+}
+
 export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: Signalbox): void {
   const common = { tag: 'operations', public: true } as const;
   defineRoute(app, openapi, {
@@ -20,12 +44,13 @@ export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: 
     response: {
       description: 'The overall status and each component\'s',
       schema: HealthResponse,
-      example: { status: 'ok', dependencies: { storage: 'ok', feature_server: 'ok', event_log: 'ok' } },
+      example: HEALTH_EXAMPLE,
     },
-    handler: () => ({
-      status: 'ok',
-      dependencies: { storage: 'ok', feature_server: 'ok', event_log: 'ok' },
-    }),
+    handler: async ({ reply }) => {
+      const report = await checkHealth(healthSources(sb));
+      reply.status(httpStatusOf(report));
+      return report;
+    },
   });
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/metrics', summary: 'Prometheus metrics',
