@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { SignalboxError, toSignalboxError } from '../errors.js';
 import type { Signalbox } from '../signalbox.js';
 import { keyMatches } from './api-key.js';
+import { JSON_BODY_LIMITS, parseJsonBody } from './json-body.js';
 import { openApiCollector } from './route.js';
 import { engineRoutes } from './routes/engines.js';
 import { eventRoutes } from './routes/events.js';
@@ -36,6 +37,15 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
     description: 'Signalbox: a self-hosted real-time personalization engine, wire-compatible with the Snowplow Signals API.',
   });
 
+  // JSON bodies go through one bounded reader: depth is checked before zod or a handler walks them.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string, JSON_BODY_LIMITS));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   // Enriched TSV arrives as text; keep it a string for the events route to split.
   app.addContentTypeParser(['text/tab-separated-values', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

@@ -3,7 +3,7 @@
  * array in the analytics-SDK shape. Good events are logged durably and processed before the 200;
  * each bad line or element is reported with its position and reason, and the rest still count.
  */
-import { EnrichedEventError, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { EnrichedEventError, jsonText, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import type { FastifyInstance } from 'fastify';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
@@ -11,6 +11,18 @@ import type { LoggedEvent } from '../../stream/durability.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 export const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
+/**
+ * Events (TSV lines or JSON elements) one request may hold. Real events are hundreds of bytes or
+ * more, so this only stops a body of tiny junk from becoming millions of bad rows at once.
+ */
+export const MAX_EVENTS_PER_REQUEST = 100_000;
+
+function tooManyEvents(): SignalboxError {
+  return new SignalboxError(
+    'SIGNALBOX_ERR_REQUEST_TOO_LARGE',
+    `the request holds more than ${MAX_EVENTS_PER_REQUEST} events (the limit per request); send them in smaller batches`,
+  );
+}
 
 export interface RejectedEvent {
   /** 1-based line of a TSV body, or 0-based index of a JSON array element. */
@@ -36,6 +48,7 @@ export function parseTsvBody(body: string): ParsedBatch {
     let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;
+    if (accepted.length + rejected.length === MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
     try {
       accepted.push({ format: 'T', text: line, event: parseEnrichedTsv(line) });
     } catch (error) {
@@ -45,8 +58,9 @@ export function parseTsvBody(body: string): ParsedBatch {
   return { accepted, rejected };
 }
 
-export function parseJsonBody(body: unknown): ParsedBatch {
+export function parseJsonEvents(body: unknown): ParsedBatch {
   const items = Array.isArray(body) ? body : [body];
+  if (items.length > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
   const accepted: LoggedEvent[] = [];
   const rejected: RejectedEvent[] = [];
   items.forEach((item, index) => {
@@ -54,7 +68,8 @@ export function parseJsonBody(body: unknown): ParsedBatch {
       const event = normalizeEnrichedJson(item);
       accepted.push({ format: 'J', text: JSON.stringify(event), event });
     } catch (error) {
-      rejected.push({ index, reason: reasonOf(error), payload: JSON.stringify(item) ?? String(item) });
+      // jsonText, not JSON.stringify: a rejected item may nest too deep for a recursive writer.
+      rejected.push({ index, reason: reasonOf(error), payload: jsonText(item) });
     }
   });
   return { accepted, rejected };
@@ -83,9 +98,9 @@ function parseBody(body: unknown): ParsedBatch {
     } catch (error) {
       return { accepted: [], rejected: [{ index: 0, reason: `the body is not JSON: ${reasonOf(error)}`, payload: body.text }] };
     }
-    return parseJsonBody(parsed);
+    return parseJsonEvents(parsed);
   }
-  return parseJsonBody(body);
+  return parseJsonEvents(body);
 }
 
 function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {

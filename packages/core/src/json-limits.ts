@@ -1,0 +1,143 @@
+/**
+ * How deep JSON input may nest, and JSON text for a value of any depth (conventions: "every
+ * parser bounds depth and size before it recurses"; docs/limits.md lists every bound).
+ *
+ * V8's `JSON.parse` does not recurse, so a body nested 100,000 deep parses. What comes after does:
+ * `JSON.stringify`, zod, and every tree walk overflow the stack a few thousand levels down, and a
+ * `RangeError` thrown there loses the whole request. So each reader asks
+ * {@link nestsDeeperThan} first, with a walk that keeps its own stack, and input that nests too
+ * deep is refused with a reason; {@link jsonText} writes such input back (into a bad row) without
+ * recursing.
+ */
+
+/**
+ * The deepest JSON Signalbox reads: request bodies, and the `data` of every entity and
+ * self-describing event. Each array or object is one level; the outermost is level 1.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The reason given for input over a depth limit, e.g. `nests deeper than the limit of 64 levels of arrays and objects`. */
+export function tooDeepReason(limit: number): string {
+  return `nests deeper than the limit of ${limit} levels of arrays and objects`;
+}
+
+/**
+ * Whether `value` holds arrays or objects nested more than `limit` levels deep (`value` itself,
+ * when it is an array or object, is level 1). Walks with an explicit stack, so a value of any depth
+ * is measured safely; stops as soon as the answer is known.
+ *
+ * @example
+ * ```ts
+ * nestsDeeperThan({ a: [{ b: 1 }] }, 3) // false: object, array, object
+ * nestsDeeperThan(JSON.parse('['.repeat(5000) + ']'.repeat(5000)), 64) // true
+ * ```
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit < 1) return true;
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (typeof child !== 'object' || child === null) continue;
+      if (depth === limit) return true;
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
+/** A scalar as `JSON.stringify` writes it; `undefined` for what it leaves out (functions, symbols, undefined). */
+function scalarText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(String(value));
+    case 'object':
+      return 'null';
+    default:
+      return undefined;
+  }
+}
+
+interface OpenContainer {
+  readonly items: readonly unknown[];
+  /** Object keys, in order; `undefined` for an array. */
+  readonly keys: readonly string[] | undefined;
+  next: number;
+  written: number;
+}
+
+/**
+ * The JSON text of `value`, the same as `JSON.stringify(value)` writes for anything `JSON.parse`
+ * made, but without recursion, so it works at any depth (a rejected input is kept as a bad row as
+ * sent, however deep). `toJSON` is honoured; a bigint is written as a string rather than thrown on;
+ * a top-level value `JSON.stringify` cannot write is written as `null`.
+ *
+ * @example
+ * ```ts
+ * jsonText({ a: [1, 'x', null] }) // '{"a":[1,"x",null]}'
+ * ```
+ */
+export function jsonText(value: unknown): string {
+  const open: OpenContainer[] = [];
+  let out = '';
+  let pending: unknown = value;
+  let hasPending = true;
+  for (;;) {
+    if (hasPending) {
+      hasPending = false;
+      let v = pending;
+      if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+        v = (v as { toJSON: () => unknown }).toJSON();
+      }
+      if (typeof v === 'object' && v !== null) {
+        if (Array.isArray(v)) {
+          out += '[';
+          open.push({ items: v, keys: undefined, next: 0, written: 0 });
+        } else {
+          const keys = Object.keys(v);
+          out += '{';
+          open.push({ items: keys.map((k) => (v as Record<string, unknown>)[k]), keys, next: 0, written: 0 });
+        }
+      } else {
+        out += scalarText(v) ?? 'null';
+      }
+    }
+    const top = open[open.length - 1];
+    if (top === undefined) return out;
+    if (top.keys === undefined) {
+      if (top.next === top.items.length) {
+        out += ']';
+        open.pop();
+        continue;
+      }
+      if (top.written++ > 0) out += ',';
+      const item = top.items[top.next++];
+      // JSON.stringify writes what it cannot represent as null inside arrays.
+      pending = scalarText(item) === undefined ? null : item;
+      hasPending = true;
+      continue;
+    }
+    while (top.next < top.items.length && scalarText(top.items[top.next]) === undefined) top.next++;
+    if (top.next === top.items.length) {
+      out += '}';
+      open.pop();
+      continue;
+    }
+    if (top.written++ > 0) out += ',';
+    out += `${JSON.stringify(top.keys[top.next])}:`;
+    pending = top.items[top.next++];
+    hasPending = true;
+  }
+}
