@@ -101,13 +101,21 @@ interface Pools {
   readonly names: readonly string[];
 }
 
-/** What a generator may use, given which known failures are still skipped (see KNOWN_FAILING in the test). */
-export function pools(skipPrototypeNamesInRegistry: boolean): { registry: Pools; open: Pools } {
+/** The built-in attribute keys, read-only (issue 7 item 19). */
+export const BUILT_IN_KEYS = ['domain_userid', 'domain_sessionid', 'network_userid', 'user_id'];
+
+/**
+ * The names generators draw from. `registry` is for names the registry stores; while a known
+ * failure is still skipped (see KNOWN_FAILING in the test), the names that find it are left out of it.
+ */
+export function pools(skip: { prototypeNamesInRegistry: boolean; builtInKeysInRegistry: boolean }): { registry: Pools; open: Pools } {
   const safe = (name: string) => !name.startsWith('hostile_fixture');
-  const base = [...HOSTILE_STRINGS, 'shopper', 'website', 'big_cart', 'product_sku', 'domain_userid', 'fz_a', 'fz_b', 'A', '_', 'x'.repeat(128)].filter(safe);
+  const base = [...HOSTILE_STRINGS, 'shopper', 'website', 'big_cart', 'product_sku', 'fz_a', 'fz_b', 'A', '_', 'x'.repeat(128)].filter(safe);
   return {
-    registry: { names: skipPrototypeNamesInRegistry ? base : [...base, ...PROTOTYPE_NAMES] },
-    open: { names: [...base, ...PROTOTYPE_NAMES] },
+    registry: {
+      names: [...base, ...(skip.prototypeNamesInRegistry ? [] : PROTOTYPE_NAMES), ...(skip.builtInKeysInRegistry ? [] : BUILT_IN_KEYS)],
+    },
+    open: { names: [...base, ...PROTOTYPE_NAMES, ...BUILT_IN_KEYS] },
   };
 }
 
@@ -140,7 +148,8 @@ function hostileValue(r: Rng, p: Pools): unknown {
     () => r.pick([true, false, null, [], {}]),
     () => randomJson(r, p),
     () => deepValue(r, r.pick([65, 200, 1000, 5000, 20_000])),
-    () => Array.from({ length: r.pick([101, 1001, 20_000]) }, () => r.pick(p.names)),
+    // Long lists of short values: lists of the long names would make bodies of hundreds of MiB.
+    () => Array.from({ length: r.pick([101, 1001, 20_000]) }, () => r.pick([0, 'a', null, true, '__proto__'])),
   ])();
 }
 
@@ -157,9 +166,27 @@ function slots(value: unknown): Array<[Record<string, unknown> | unknown[], stri
   return out;
 }
 
+/** A deep copy that keeps own `__proto__` keys and works at any depth (structuredClone recurses). */
+function clone(value: unknown): unknown {
+  const copyOf = (v: unknown): unknown => (typeof v !== 'object' || v === null ? v : Array.isArray(v) ? new Array<unknown>(v.length) : {});
+  const root = copyOf(value);
+  const stack: Array<[unknown, unknown]> = [[value, root]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    if (typeof from !== 'object' || from === null) continue;
+    for (const key of Object.keys(from)) {
+      const child = (from as Record<string, unknown>)[key];
+      const copy = copyOf(child);
+      Object.defineProperty(to, key, { value: copy, enumerable: true, configurable: true, writable: true });
+      stack.push([child, copy]);
+    }
+  }
+  return root;
+}
+
 /** One to three random edits of a (copied) valid body: drop, replace, add, retype, multiply. */
 export function mutate(r: Rng, body: unknown, p: Pools): unknown {
-  const copy: unknown = structuredClone(body);
+  const copy: unknown = clone(body);
   for (let n = 1 + r.int(3); n > 0; n--) {
     const all = slots(copy);
     if (all.length === 0) return hostileValue(r, p);
@@ -170,7 +197,12 @@ export function mutate(r: Rng, body: unknown, p: Pools): unknown {
       () => { (parent as Record<string | number, unknown>)[key] = hostileValue(r, p); },
       () => { if (!Array.isArray(parent)) Object.defineProperty(parent, r.pick(p.names), { value: hostileValue(r, p), enumerable: true, configurable: true, writable: true }); },
       () => { (parent as Record<string | number, unknown>)[key] = typeof current === 'string' ? r.pick(p.names) : typeof current === 'number' ? String(current) : current === null ? 0 : r.pick([null, 'x', 1]); },
-      () => { if (Array.isArray(current) && current.length > 0) (parent as Record<string | number, unknown>)[key] = Array.from({ length: r.pick([101, 1001]) }, (_, i) => current[i % current.length]); },
+      () => {
+        // Repeat a short list past the schemas' list limits (100, 1000); a long one would only make a huge body.
+        if (Array.isArray(current) && current.length > 0 && current.length <= 10 && jsonText(current).length < 10_000) {
+          (parent as Record<string | number, unknown>)[key] = Array.from({ length: r.pick([101, 1001]) }, (_, i) => current[i % current.length]);
+        }
+      },
     ];
     r.pick(edits)();
   }
@@ -198,9 +230,18 @@ function invalidUtf8(r: Rng): Buffer {
   return Buffer.from(r.pick([[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82], [0x80]]));
 }
 
+/** `encodeURIComponent`, also for text with a lone surrogate (which it throws on: those become U+FFFD). */
+export function encode(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, '\ufffd'));
+  }
+}
+
 function segment(r: Rng, p: Pools): string {
   const name = r.pick(p.names);
-  return r.int(8) === 0 ? r.pick(['%', '%zz', '..', '.', '%2F', '%00']) : encodeURIComponent(name);
+  return r.int(8) === 0 ? r.pick(['%', '%zz', '..', '.', '%2F', '%00']) : encode(name);
 }
 
 function version(r: Rng): string {
@@ -234,7 +275,7 @@ function registryPath(r: Rng, p: Pools, collection: (typeof COLLECTIONS)[number]
 function tp2Event(r: Rng, p: Pools): Record<string, string> {
   const event: Record<string, string> = {
     e: r.pick(['pv', 'se', 'ue', 'pp']), p: 'web', tv: 'js-4.10.1', eid: r.uuid(), duid: r.pick([r.uuid(), ...p.names]),
-    url: `https://shop.example.com/p/${r.int(100)}?utm_source=${encodeURIComponent(r.pick(p.names))}`, dtm: String(1795881700000 + r.int(100000)),
+    url: `https://shop.example.com/p/${r.int(100)}?utm_source=${encode(r.pick(p.names))}`, dtm: String(1795881700000 + r.int(100000)),
   };
   if (event['e'] === 'ue') event['ue_px'] = Buffer.from(JSON.stringify({ schema: UNSTRUCT, data: { schema: 'iglu:com.acme/click/jsonschema/1-0-0', data: { id: 'x' } } })).toString('base64url');
   if (r.int(2)) event['cx'] = Buffer.from(JSON.stringify({ schema: CONTEXTS, data: [{ schema: 'iglu:com.acme/thing/jsonschema/1-0-0', data: { n: 1 } }] })).toString('base64');
@@ -277,7 +318,11 @@ function mutateTsv(r: Rng, line: string, p: Pools): string | Buffer {
     () => { fields[at] = r.pick(p.names).replace(/[\t\n]/g, ' '); return fields.join('\t'); },
     () => fields.slice(0, r.int(fields.length)).join('\t'),
     () => [...fields, 'extra'].join('\t'),
-    () => { fields[52] = `{"schema":"${CONTEXTS}","data":[{"schema":"iglu:com.acme/x/jsonschema/1-0-0","data":${'['.repeat(5000)}${']'.repeat(5000)}}]}`; return fields.join('\t'); },
+    () => {
+      const depth = r.pick([63, 64, 5000]);
+      fields[52] = `{"schema":"${CONTEXTS}","data":[{"schema":"iglu:com.acme/x/jsonschema/1-0-0","data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+      return fields.join('\t');
+    },
     () => Buffer.concat([Buffer.from(line.slice(0, line.length >> 1)), invalidUtf8(r), Buffer.from(line.slice(line.length >> 1))]),
   ])();
 }
@@ -286,6 +331,13 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
   const reg = p.registry;
   const open = p.open;
   return {
+    'registry-deep-criteria': (r: Rng) => {
+      // all / any / none nested past the criteria bound (16), past the body bound (64), and far past the stack.
+      let criteria: unknown = README_INTERVENTION.criteria.all[0];
+      for (let i = r.pick([16, 17, 40, 1000, 5000]); i > 0; i--) criteria = { [r.pick(['all', 'any', 'none'])]: [criteria] };
+      const body = { ...README_INTERVENTION, name: r.pick(['fz_a', 'fz_b']), criteria };
+      return { method: r.pick(['POST', 'PUT']), url: r.int(2) ? '/api/v1/registry/interventions/' : `/api/v1/registry/interventions/${body.name}/versions/1`, headers: json(), payload: jsonText(body) };
+    },
     'registry-junk': (r: Rng) => {
       const collection = r.pick(COLLECTIONS);
       const method = r.pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
@@ -301,7 +353,7 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
     'registry-prototype-names': (r: Rng) => {
       const name = r.pick(PROTOTYPE_NAMES);
       const collection = r.pick(COLLECTIONS);
-      const body = structuredClone(README_BODY[collection]) as Record<string, unknown>;
+      const body = clone(README_BODY[collection]) as Record<string, unknown>;
       body['name'] = name;
       if (collection === 'services') body['attribute_groups'] = [{ name, version: 1 }];
       return r.pick<() => Omit<HostileRequest, 'generator'>>([
@@ -311,6 +363,16 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
         () => ({ method: 'POST', url: '/api/v1/get-online-attributes', headers: json(), payload: jsonText({ service: name, attribute_keys: { domain_userid: ['u'] } }) }),
         () => ({ method: 'POST', url: '/api/v1/get-online-attributes', headers: json(), payload: jsonText({ attributes: [`${name}_v1:${name}`], attribute_keys: { domain_userid: ['u'] } }) }),
         () => ({ method: 'POST', url: '/api/v1/engines/publish', headers: json(), payload: jsonText({ attribute_groups: [{ name, version: 1 }], services: [{ name }] }) }),
+      ])();
+    },
+    /** Attribute keys named like the built-in ones, created, replaced and deleted. */
+    'registry-builtin-keys': (r: Rng) => {
+      const name = r.pick(BUILT_IN_KEYS);
+      const body = { name, property: { type: 'atomic', name: r.pick(['user_id', 'app_id', 'domain_sessionid']) } };
+      return r.pick<() => Omit<HostileRequest, 'generator'>>([
+        () => ({ method: 'POST', url: '/api/v1/registry/attribute_keys/', headers: json(), payload: jsonText(body) }),
+        () => ({ method: 'PUT', url: `/api/v1/registry/attribute_keys/${name}`, headers: json(), payload: jsonText(body) }),
+        () => ({ method: 'DELETE', url: `/api/v1/registry/attribute_keys/${name}`, headers: bare() }),
       ])();
     },
     engines: (r: Rng) => {
@@ -339,14 +401,19 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
       return r.pick<() => Omit<HostileRequest, 'generator'>>([
         () => ({ method: 'DELETE', url, headers: bare() }),
         () => ({ method: 'DELETE', url, headers: json(), payload: bodyText(r, randomJson(r, open)) }),
-        () => ({ method: 'DELETE', url: `/api/v1/domain_userid/${encodeURIComponent(r.pick(open.names))}`, headers: bare() }),
+        () => ({ method: 'DELETE', url: `/api/v1/domain_userid/${encode(r.pick(open.names))}`, headers: bare() }),
       ])();
     },
     'events-json': (r: Rng) => {
       const events = readmeEvents(nowIso);
       const body = r.pick<() => unknown>([
         () => mutate(r, events, open),
-        () => [...events.slice(0, 2), deepValue(r, 5000), { ...events[0], contexts_com_acme_thing_1: [deepValue(r, r.pick([64, 65, 5000]))] }],
+        () => [
+          ...events.slice(0, 2),
+          deepValue(r, 5000),
+          { ...events[0], event_id: r.uuid(), contexts_com_acme_thing_1: [{ a: deepValue(r, r.pick([62, 63, 5000])) }] },
+          { ...events[1], event_id: r.uuid(), unstruct_event_com_snowplowanalytics_snowplow_ecommerce_snowplow_ecommerce_action_1: { type: deepValue(r, r.pick([63, 5000])) } },
+        ],
         () => randomJson(r, open),
         () => events.map((e) => ({ ...e, domain_userid: r.pick(open.names) })),
       ])();
@@ -376,22 +443,22 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
         () => randomJson(r, open),
       ])();
       const contentType = r.int(10) === 0 ? r.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'APPLICATION/JSON', '']) : 'application/json; charset=UTF-8';
-      const query = r.int(4) === 0 ? `?${PROTOTYPE_NAMES.map((n) => `${encodeURIComponent(n)}=${encodeURIComponent(r.pick(open.names))}`).join('&')}` : '';
-      return { method: 'POST', url: `${TP2}${query}`, headers: { 'content-type': contentType, cookie: `sp=${encodeURIComponent(r.pick(open.names))}; __proto__=1` }, payload: bodyText(r, body) };
+      const query = r.int(4) === 0 ? `?${PROTOTYPE_NAMES.map((n) => `${encode(n)}=${encode(r.pick(open.names))}`).join('&')}` : '';
+      return { method: 'POST', url: `${TP2}${query}`, headers: { 'content-type': contentType, cookie: `sp=${encode(r.pick(open.names))}; __proto__=1` }, payload: bodyText(r, body) };
     },
     'collector-get': (r: Rng) => {
       const event = tp2Event(r, open);
       const params: Array<[string, string]> = Object.entries(event);
       for (let i = r.int(4); i > 0; i--) params.push([r.pick(open.names), r.pick(open.names)]);
       if (r.int(3) === 0) params.push([r.pick(['cx', 'ue_px']), deepSelfDescribing(r, r.pick(['cx', 'ue_px']), r.pick([64, 65, 5000]))]);
-      const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-      const headers: Record<string, string> = { cookie: `${r.pick(open.names.filter((n) => /^[\x21-\x7e]+$/.test(n)))}=1; sp=${encodeURIComponent(r.pick(open.names))}` };
-      if (r.int(3) === 0) headers['x-forwarded-for'] = encodeURIComponent(r.pick(open.names));
+      const query = params.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+      const headers: Record<string, string> = { cookie: `${r.pick(open.names.filter((n) => /^[\x21-\x7e]+$/.test(n)))}=1; sp=${encode(r.pick(open.names))}` };
+      if (r.int(3) === 0) headers['x-forwarded-for'] = encode(r.pick(open.names));
       if (r.int(5) === 0) headers['sp-anonymous'] = '*';
       return { method: r.pick(['GET', 'GET', 'HEAD']), url: `${r.pick(['/i', '/ice.png', TP2])}?${r.int(10) === 0 ? '%zz%%&&==' : query}`, headers };
     },
     'interventions-push': (r: Rng) => {
-      const query = Array.from({ length: r.pick([0, 1, 2, 101]) }, () => `${encodeURIComponent(r.pick(['domain_userid', ...open.names]))}=${encodeURIComponent(r.pick(open.names))}`).join('&');
+      const query = Array.from({ length: r.pick([0, 1, 2, 101]) }, () => `${encode(r.pick(['domain_userid', ...open.names]))}=${encode(r.pick(open.names))}`).join('&');
       const body = r.pick<() => unknown>([() => mutate(r, README_PUSH, open), () => ({ ...README_PUSH, attributes: { x: deepValue(r, r.pick([63, 5000])) } }), () => randomJson(r, open)])();
       return { method: 'POST', url: `/api/v1/interventions?${query}`, headers: json(), payload: bodyText(r, body) };
     },
@@ -431,7 +498,7 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
         { url: '/api/v1/engines/publish', body: { services: [{ name: 'website' }] } },
         { url: '/api/v1/webhooks', body: README_WEBHOOK },
       ]);
-      return { method: 'POST', url: target.url, headers: { ...bare(), 'content-type': contentType }, payload: r.int(2) ? jsonText(target.body) : `a=1&b=${encodeURIComponent(jsonText(target.body))}` };
+      return { method: 'POST', url: target.url, headers: { ...bare(), 'content-type': contentType }, payload: r.int(2) ? jsonText(target.body) : `a=1&b=${encode(jsonText(target.body))}` };
     },
     operations: (r: Rng) => ({
       method: r.pick(['GET', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PATCH']),
@@ -440,7 +507,7 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
     }),
     micro: (r: Rng) => r.pick<() => Omit<HostileRequest, 'generator'>>([
       () => ({ method: 'POST', url: r.pick(['/micro/good', '/micro/bad']), headers: { 'content-type': 'application/json' }, payload: bodyText(r, r.pick<() => unknown>([() => mutate(r, { event_type: 'page_view', limit: 5 }, open), () => randomJson(r, open)])()) }),
-      () => ({ method: 'GET', url: `${r.pick(['/micro/good', '/micro/bad', '/micro/all'])}?limit=${encodeURIComponent(r.pick(open.names))}&contexts=${encodeURIComponent(r.pick(open.names))}`, headers: {} }),
+      () => ({ method: 'GET', url: `${r.pick(['/micro/good', '/micro/bad', '/micro/all'])}?limit=${encode(r.pick(open.names))}&contexts=${encode(r.pick(open.names))}`, headers: {} }),
     ])(),
   } satisfies Record<string, (r: Rng) => Omit<HostileRequest, 'generator'>>;
 }
