@@ -35,21 +35,34 @@ export function tooDeepReason(limit: number): string {
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (limit < 1) return true;
-  const nodes: object[] = [value];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (typeof child !== 'object' || child === null) continue;
-      if (depth === limit) return true;
-      nodes.push(child);
-      depths.push(depth + 1);
+  // On the hot path (every entity of every event) most values hold no container at all, so the
+  // stacks are only made when one is found, and objects are read with for-in (no key array).
+  let pending: object[] | undefined;
+  let pendingDepths: number[] | undefined;
+  let node: object = value;
+  let depth = 1;
+  for (;;) {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (typeof child !== 'object' || child === null) continue;
+        if (depth === limit) return true;
+        (pending ??= []).push(child);
+        (pendingDepths ??= []).push(depth + 1);
+      }
+    } else {
+      for (const key in node) {
+        const child: unknown = (node as Record<string, unknown>)[key];
+        if (typeof child !== 'object' || child === null) continue;
+        if (depth === limit) return true;
+        (pending ??= []).push(child);
+        (pendingDepths ??= []).push(depth + 1);
+      }
     }
+    if (pending === undefined || pending.length === 0) return false;
+    node = pending.pop()!;
+    depth = pendingDepths!.pop()!;
   }
-  return false;
 }
 
 /** A scalar as `JSON.stringify` writes it; `undefined` for what it leaves out (functions, symbols, undefined). */

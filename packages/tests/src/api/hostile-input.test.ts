@@ -41,6 +41,13 @@ async function injectRaw(server: TestServer, method: string, url: string, payloa
   return { status: res.statusCode, text: res.body, body: JSON.parse(res.body || 'null') as any };
 }
 
+/** A server of its own with the `visits` group published. */
+async function startWithVisits(): Promise<TestServer> {
+  const server = await startTestServer({}, { clock: () => NOW });
+  expect((await server.call('POST', '/api/v1/registry/attribute_groups/', viewsGroup)).status).toBe(200);
+  return server;
+}
+
 async function badRows(server: TestServer, limit = 100): Promise<{ total: number; bad_rows: Array<{ source: string; reasons: string[]; payload: string; position?: number }> }> {
   return (await server.call('GET', `/api/v1/bad-rows?limit=${limit}`)).body;
 }
@@ -48,8 +55,7 @@ async function badRows(server: TestServer, limit = 100): Promise<{ total: number
 describe('identifiers named after Object.prototype members', () => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer({}, { clock: () => NOW });
-    expect((await server.call('POST', '/api/v1/registry/attribute_groups/', viewsGroup)).status).toBe(200);
+    server = await startWithVisits();
   });
   afterEach(() => server.destroy());
 
@@ -113,8 +119,7 @@ describe('identifiers named after Object.prototype members', () => {
 describe('input nested too deep', () => {
   let server: TestServer;
   beforeEach(async () => {
-    server = await startTestServer({}, { clock: () => NOW });
-    expect((await server.call('POST', '/api/v1/registry/attribute_groups/', viewsGroup)).status).toBe(200);
+    server = await startWithVisits();
   });
   afterEach(() => server.destroy());
 
