@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, jsonText, nestsDeeperThan } from './json-limits.js';
+import { MAX_JSON_DEPTH, jsonText, jsonTextHoldsMoreContainersThan, nestsDeeperThan } from './json-limits.js';
 
 const arrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const objects = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -63,5 +63,34 @@ describe('jsonText', () => {
       expect(() => JSON.stringify(value)).toThrow(RangeError);
       expect(jsonText(value)).toBe(text);
     }
+  });
+});
+
+describe('jsonText with a maximum length', () => {
+  it('stops soon after the text passes it, and writes short values whole', () => {
+    const text = jsonText(JSON.parse(arrays(1_000_000)), 1000);
+    expect(text.length).toBeGreaterThan(1000);
+    expect(text.length).toBeLessThan(1010);
+    expect(text).toBe('['.repeat(text.length));
+    expect(jsonText({ a: [1, 2] }, 1000)).toBe('{"a":[1,2]}');
+  });
+});
+
+describe('jsonTextHoldsMoreContainersThan', () => {
+  it('counts arrays and objects outside strings, escapes included', () => {
+    expect(jsonTextHoldsMoreContainersThan('[{"a":"[{"}]', 2)).toBe(false);
+    expect(jsonTextHoldsMoreContainersThan('[{"a":"[{"}]', 1)).toBe(true);
+    expect(jsonTextHoldsMoreContainersThan('["\\"[[[", "\\\\", []]', 1)).toBe(true);
+    expect(jsonTextHoldsMoreContainersThan('["\\"[[[", "\\\\", []]', 2)).toBe(false);
+    expect(jsonTextHoldsMoreContainersThan('"[[[[', 0)).toBe(false);
+    expect(jsonTextHoldsMoreContainersThan('', 0)).toBe(false);
+  });
+
+  it('agrees with a count of what JSON.parse builds', () => {
+    const value = [{ a: [1, { b: '{[' }], c: {} }, [], 'x', { 'k"[': ['\\', '"]'] }];
+    const text = JSON.stringify(value);
+    // The outer array, the first object, its array, the object in it, {}, [], the last object and its array.
+    expect(jsonTextHoldsMoreContainersThan(text, 8)).toBe(false);
+    expect(jsonTextHoldsMoreContainersThan(text, 7)).toBe(true);
   });
 });

@@ -65,6 +65,40 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   }
 }
 
+/**
+ * Whether JSON text holds more than `limit` arrays and objects, counted without parsing it.
+ * `JSON.parse` builds every one of them: 16 MiB of `[[[[…` or of `[{},{},…` is millions of
+ * objects and half a gigabyte, so a large body is measured first. Brackets inside strings do not
+ * count; text that is not JSON is counted as far as it goes (the parse then says what is wrong).
+ *
+ * @example
+ * ```ts
+ * jsonTextHoldsMoreContainersThan('[{"a":"[{"}]', 2) // false: an array and an object
+ * ```
+ */
+export function jsonTextHoldsMoreContainersThan(text: string, limit: number): boolean {
+  // Each array or object takes two characters at least, so shorter text needs no scan.
+  if (text.length <= 2 * limit) return false;
+  let containers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++containers > limit) return true;
+    } else if (c === 34) {
+      // Jump to the closing quote: one that is not escaped, i.e. preceded by an even number of backslashes.
+      for (;;) {
+        const close = text.indexOf('"', i + 1);
+        if (close < 0) return false;
+        let backslashes = 0;
+        while (text.charCodeAt(close - 1 - backslashes) === 92) backslashes++;
+        i = close;
+        if (backslashes % 2 === 0) break;
+      }
+    }
+  }
+  return false;
+}
+
 /** A scalar as `JSON.stringify` writes it; `undefined` for what it leaves out (functions, symbols, undefined). */
 function scalarText(value: unknown): string | undefined {
   switch (typeof value) {
@@ -95,14 +129,16 @@ interface OpenContainer {
  * The JSON text of `value`, the same as `JSON.stringify(value)` writes for anything `JSON.parse`
  * made, but without recursion, so it works at any depth (a rejected input is kept as a bad row as
  * sent, however deep). `toJSON` is honoured; a bigint is written as a string rather than thrown on;
- * a top-level value `JSON.stringify` cannot write is written as `null`.
+ * a top-level value `JSON.stringify` cannot write is written as `null`. With `maxLength`, writing
+ * stops soon after the text passes it (a bad row keeps only the start of a huge input anyway).
  *
  * @example
  * ```ts
  * jsonText({ a: [1, 'x', null] }) // '{"a":[1,"x",null]}'
+ * jsonText(hugeValue, 65_536).length // a little over 65,536: cut, not valid JSON
  * ```
  */
-export function jsonText(value: unknown): string {
+export function jsonText(value: unknown, maxLength = Infinity): string {
   const open: OpenContainer[] = [];
   let out = '';
   let pending: unknown = value;
@@ -128,7 +164,7 @@ export function jsonText(value: unknown): string {
       }
     }
     const top = open[open.length - 1];
-    if (top === undefined) return out;
+    if (top === undefined || out.length > maxLength) return out;
     if (top.keys === undefined) {
       if (top.next === top.items.length) {
         out += ']';

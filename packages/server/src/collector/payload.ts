@@ -7,6 +7,7 @@
  * told apart so the good events of a request still go through.
  */
 import { MAX_JSON_DEPTH, jsonText, nestsDeeperThan, parseIgluUri, tooDeepReason } from '@signalbox/core';
+import { MAX_PAYLOAD } from '../bad-rows/bad-rows.js';
 import { clip } from './enrich/timestamps.js';
 import { parseQueryString } from './enrich/url.js';
 import type { RawEvent } from './enrich/index.js';
@@ -127,7 +128,7 @@ export function expandTp2Post(body: string, contentType: string | undefined, que
  * bad row as sent (written by core's stack-free `jsonText`).
  */
 function tooDeepElement(element: unknown, position: number): Expanded {
-  return { position, ok: false, reasons: [`event ${tooDeepReason(MAX_JSON_DEPTH)}; an event is an object of string parameters`], payload: jsonText(element) };
+  return { position, ok: false, reasons: [`event ${tooDeepReason(MAX_JSON_DEPTH)}; an event is an object of string parameters`], payload: jsonText(element, MAX_PAYLOAD) };
 }
 
 /** A GET (`/i`, or the tp2 path): the query string is the event. */

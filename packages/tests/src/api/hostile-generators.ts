@@ -429,6 +429,7 @@ export function generators(p: { registry: Pools; open: Pools }, nowIso: string) 
         () => `[${Array.from({ length: 15 }, () => `"${'x'.repeat(MIB)}"`).join(',')}]`, // just under 16 MiB
         () => `[${Array.from({ length: 17 }, () => `"${'x'.repeat(MIB)}"`).join(',')}]`, // over it
         () => `[${new Array(100_001).fill('0').join(',')}]`, // over the event count
+        () => `${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}`, // over the arrays and objects a body may hold
         () => `[${new Array(20_000).fill('{}').join(',')}]`,
         () => new Array(20_000).fill('x').join('\n'),
       ])();

@@ -225,10 +225,15 @@ describe('requests over a limit as a whole', () => {
   });
   afterEach(() => server.destroy());
 
-  it('more than 100,000 events in one POST /api/v1/events is a 413 asking for smaller batches; nothing is kept', async () => {
+  it('more than 100,000 events, or 1,000,000 arrays and objects, in one POST /api/v1/events is a 413 asking for smaller batches; nothing is kept', async () => {
     for (const [body, contentType] of [[`[${new Array(100_001).fill('{}').join(',')}]`, 'application/json'], [new Array(100_001).fill('x').join('\n'), 'text/tab-separated-values']] as const) {
       const res = await injectRaw(server, 'POST', '/api/v1/events', body, { ...AUTH, 'content-type': contentType });
       expect(res).toMatchObject({ status: 413, body: { error: 'the request holds more than 100000 events (the limit per request); send them in smaller batches', code: 'SIGNALBOX_ERR_REQUEST_TOO_LARGE' } });
+    }
+    // Counted before parsing: JSON.parse would build every one of them.
+    for (const body of [deepArrays(1_000_001), `[${new Array(500_001).fill('{"a":[]}').join(',')}]`]) {
+      const res = await injectRaw(server, 'POST', '/api/v1/events', body, { ...AUTH, 'content-type': 'application/json' });
+      expect(res).toMatchObject({ status: 413, body: { error: 'the request holds more than 1000000 JSON arrays and objects (the limit per request); send the events in smaller batches' } });
     }
     expect((await badRows(server)).total).toBe(0);
     const atTheLimit = await injectRaw(server, 'POST', '/api/v1/events', `[${new Array(100_000).fill('{}').join(',')}]`, { ...AUTH, 'content-type': 'application/json' });

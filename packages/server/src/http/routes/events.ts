@@ -3,8 +3,9 @@
  * array in the analytics-SDK shape. Good events are logged durably and processed before the 200;
  * each bad line or element is reported with its position and reason, and the rest still count.
  */
-import { EnrichedEventError, jsonText, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { EnrichedEventError, jsonText, jsonTextHoldsMoreContainersThan, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import type { FastifyInstance } from 'fastify';
+import { MAX_PAYLOAD } from '../../bad-rows/bad-rows.js';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
 import type { LoggedEvent } from '../../stream/durability.js';
@@ -16,6 +17,19 @@ export const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
  * more, so this only stops a body of tiny junk from becoming millions of bad rows at once.
  */
 export const MAX_EVENTS_PER_REQUEST = 100_000;
+
+/**
+ * Arrays and objects one JSON body may hold, counted before it is parsed: `JSON.parse` builds them
+ * all (16 MiB of `[{},{},…]` would be half a gigabyte). Real events hold a few dozen at most.
+ */
+export const MAX_CONTAINERS_PER_REQUEST = 1_000_000;
+
+function tooManyContainers(): SignalboxError {
+  return new SignalboxError(
+    'SIGNALBOX_ERR_REQUEST_TOO_LARGE',
+    `the request holds more than ${MAX_CONTAINERS_PER_REQUEST} JSON arrays and objects (the limit per request); send the events in smaller batches`,
+  );
+}
 
 function tooManyEvents(): SignalboxError {
   return new SignalboxError(
@@ -69,7 +83,7 @@ export function parseJsonEvents(body: unknown): ParsedBatch {
       accepted.push({ format: 'J', text: JSON.stringify(event), event });
     } catch (error) {
       // jsonText, not JSON.stringify: a rejected item may nest too deep for a recursive writer.
-      rejected.push({ index, reason: reasonOf(error), payload: jsonText(item) });
+      rejected.push({ index, reason: reasonOf(error), payload: jsonText(item, MAX_PAYLOAD) });
     }
   });
   return { accepted, rejected };
@@ -92,6 +106,7 @@ export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
 function parseBody(body: unknown): ParsedBatch {
   if (typeof body === 'string') return parseTsvBody(body);
   if (body instanceof RawJson) {
+    if (jsonTextHoldsMoreContainersThan(body.text, MAX_CONTAINERS_PER_REQUEST)) throw tooManyContainers();
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
