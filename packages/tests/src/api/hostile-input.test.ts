@@ -551,5 +551,5 @@ describe(`a randomised hostile run over every endpoint family (seed ${SEED})`, (
     }).toEqual({ events: acc.eventsRejected, collector: acc.collectorRefused + acc.collectorElements - collectorGood });
     expect((await badRows(server, 1)).total - badRowsBefore).toBe(acc.eventsRejected + acc.collectorRefused + acc.collectorElements - collectorGood);
     expect(acc.eventsRejected).toBeGreaterThan(100);
-  });
+  }, 120_000); // about half a minute on two shared cores: the margin is for a loaded machine
 });
