@@ -102,7 +102,7 @@ interface Pools {
 }
 
 /** The built-in attribute keys, read-only (issue 7 item 19). */
-export const BUILT_IN_KEYS = ['domain_userid', 'domain_sessionid', 'network_userid', 'user_id'];
+const BUILT_IN_KEYS = ['domain_userid', 'domain_sessionid', 'network_userid', 'user_id'];
 
 /**
  * The names generators draw from. `registry` is for names the registry stores; while a known
@@ -120,7 +120,7 @@ export function pools(skip: { prototypeNamesInRegistry: boolean; builtInKeysInRe
 }
 
 /** `depth` levels of arrays and objects around a scalar, built without recursion. */
-export function deepValue(r: Rng, depth: number): unknown {
+function deepValue(r: Rng, depth: number): unknown {
   let value: unknown = r.pick([1, 'x', null, true]);
   for (let i = 0; i < depth; i++) value = r.int(2) ? [value] : { [r.pick(['a', 'data', '__proto__', 'all'])]: value };
   return value;
@@ -185,7 +185,7 @@ function clone(value: unknown): unknown {
 }
 
 /** One to three random edits of a (copied) valid body: drop, replace, add, retype, multiply. */
-export function mutate(r: Rng, body: unknown, p: Pools): unknown {
+function mutate(r: Rng, body: unknown, p: Pools): unknown {
   const copy: unknown = clone(body);
   for (let n = 1 + r.int(3); n > 0; n--) {
     const all = slots(copy);
