@@ -1,5 +1,6 @@
 export * from './definitions/index.js';
 export * from './events/index.js';
+export * from './json-limits.js';
 export * from './time/duration.js';
 export * from './time/timestamps.js';
 export * from './semantics/property-reader.js';

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './properties.js';
 export * from './criteria.js';
+export * from './criteria-depth.js';
 export * from './event-selector.js';
 export * from './attribute.js';
 export * from './attribute-key.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { linearRegexProblem } from '../semantics/linear-regex.js';
 import { Description, IsPublished, Name, NameLink, Owner, Version, optional } from './common.js';
+import { boundCriteriaDepth } from './criteria-depth.js';
 
 export const INTERVENTION_OPERATORS = [
   '=', '!=', '<', '>', '<=', '>=', 'like', 'not like', 'rlike', 'not rlike', 'in', 'not in', 'is null', 'is not null',
@@ -70,7 +71,8 @@ export const RuleIntervention = z.object({
   version: Version.nullish().transform((v) => v ?? 1),
   description: Description,
   owner: Owner,
-  criteria: InterventionCriteriaSchema,
+  // The depth is checked before the recursive schema runs (criteria-depth.ts).
+  criteria: z.preprocess(boundCriteriaDepth, InterventionCriteriaSchema),
   target_attribute_keys: optional(z.array(NameLink).min(1).max(100)),
   is_published: IsPublished,
 });

@@ -5,6 +5,7 @@
  * side record that lets a parsed event be written back to TSV exactly.
  */
 
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepReason } from '../json-limits.js';
 import { ENRICHED_FIELDS } from './fields.js';
 
 /**
@@ -539,6 +540,8 @@ function checkSelfDescribing(value: unknown, where: string, fail: (problem: stri
   const keys = schemaKeys(schema);
   if (keys === null) fail(`${where}.schema is not a valid Iglu URI: ${quote(schema)}`);
   if (!isPlainObject(value.data)) fail(`${where}.data must be an object, got ${typeName(value.data)}`);
+  // Nothing else bounds what trackers put in `data`, and everything downstream recurses into it.
+  if (nestsDeeperThan(value.data, MAX_JSON_DEPTH)) fail(`${where}.data ${tooDeepReason(MAX_JSON_DEPTH)}`);
   return keys;
 }
 

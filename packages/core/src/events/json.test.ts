@@ -291,3 +291,33 @@ describe('normalizeEnrichedJson rejects what is not an event', () => {
     expect(error.field).toBe(field);
   });
 });
+
+describe('entity and event data nested past MAX_JSON_DEPTH', () => {
+  // `levels` objects: the data object itself is the first.
+  const data = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+  const base = { event_id: 'e1', collector_tstamp: '2025-05-01T10:00:00.000Z' };
+  const reason = 'nests deeper than the limit of 64 levels of arrays and objects';
+
+  it('is an error naming the key in either JSON shape, and 64 levels are accepted', () => {
+    const lossyEntity = (levels: number) => JSON.parse(`{"contexts_com_acme_thing_1":[${data(levels)}]}`) as Record<string, unknown>;
+    expect(normalizeError({ ...base, ...lossyEntity(65) })).toMatchObject({ field: 'contexts_com_acme_thing_1', message: `contexts_com_acme_thing_1: element 0 ${reason}` });
+    expect(() => normalizeEnrichedJson({ ...base, ...lossyEntity(64) })).not.toThrow();
+
+    const lossyEvent = JSON.parse(`{"unstruct_event_com_acme_click_1":${data(5000)}}`) as Record<string, unknown>;
+    expect(normalizeError({ ...base, ...lossyEvent })).toMatchObject({ field: 'unstruct_event_com_acme_click_1', message: `unstruct_event_com_acme_click_1: ${reason}` });
+
+    const wrapped = `{"schema":"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1","data":[{"schema":"iglu:com.acme/thing/jsonschema/1-0-0","data":${data(5000)}}]}`;
+    expect(normalizeError({ ...base, contexts: wrapped })).toMatchObject({ field: 'contexts', message: `contexts: data[0].data ${reason}` });
+  });
+
+  it('is an error naming the column in a TSV line', () => {
+    const columns = PAGE_VIEW_TSV.split('\t');
+    const line = (levels: number) => {
+      const copy = [...columns];
+      copy[52] = `{"schema":"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1","data":[{"schema":"iglu:com.acme/thing/jsonschema/1-0-0","data":${data(levels)}}]}`;
+      return copy.join('\t');
+    };
+    expect(() => parseEnrichedTsv(line(5000))).toThrow(`field 53 (contexts): data[0].data ${reason}`);
+    expect(parseEnrichedTsv(line(64))['contexts_com_acme_thing_1']).toHaveLength(1);
+  });
+});

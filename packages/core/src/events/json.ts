@@ -32,6 +32,7 @@ import {
   type UnstructColumn,
 } from './enriched-event.js';
 import { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX, type EnrichedFieldKind } from './fields.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepReason } from '../json-limits.js';
 
 /**
  * What the JS and Python analytics SDKs call column 122; read as `refr_dvce_tstamp`.
@@ -71,7 +72,8 @@ function keyError(key: string, problem: string, cause?: unknown): EnrichedEventE
  *
  * @throws {EnrichedEventError} when the value is not an event: not a plain object, missing
  * `event_id` or `collector_tstamp`, a value of the wrong type, an invalid Iglu URI or wrapper,
- * or a key that is neither a column nor `contexts_*` / `unstruct_event_*`.
+ * entity or event data nested more than `MAX_JSON_DEPTH` levels, or a key that is neither a
+ * column nor `contexts_*` / `unstruct_event_*`.
  *
  * @example
  * ```ts
@@ -218,6 +220,7 @@ function addLossyContexts(out: EnrichedEvent, input: Record<string, unknown>, ke
     if (!Array.isArray(list)) throw keyError(key, `expected an array of entity objects, got ${typeName(list)}`);
     for (let i = 0; i < list.length; i++) {
       if (!isPlainObject(list[i])) throw keyError(key, `element ${i} must be an object, got ${typeName(list[i])}`);
+      if (nestsDeeperThan(list[i], MAX_JSON_DEPTH)) throw keyError(key, `element ${i} ${tooDeepReason(MAX_JSON_DEPTH)}`);
     }
     if (list.length > 0) out[key] = list.slice();
   }
@@ -227,6 +230,7 @@ function addLossyUnstruct(out: EnrichedEvent, input: Record<string, unknown>, ke
   const data = input[key];
   if (data === null) return;
   if (!isPlainObject(data)) throw keyError(key, `expected an object, got ${typeName(data)}`);
+  if (nestsDeeperThan(data, MAX_JSON_DEPTH)) throw keyError(key, tooDeepReason(MAX_JSON_DEPTH));
   out[key] = data;
 }
 

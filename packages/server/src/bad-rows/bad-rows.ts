@@ -19,7 +19,8 @@ export interface BadRow {
   position?: number;
 }
 
-const MAX_PAYLOAD = 64 * 1024;
+/** How much of a rejected input a bad row keeps. */
+export const MAX_PAYLOAD = 64 * 1024;
 
 export class BadRows {
   private readonly path: string;

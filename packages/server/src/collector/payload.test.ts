@@ -77,11 +77,45 @@ describe('query strings (step 2, GET)', () => {
     });
   });
 
-  it('keeps a parameter named like an Object.prototype property as a parameter', () => {
+  it('keeps a parameter named like an Object.prototype property as a parameter, in a map without a prototype', () => {
     const q = queryParameters('__proto__=x&constructor=y');
-    expect(Object.getPrototypeOf(q)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(q)).toBeNull();
     expect(Object.keys(q)).toEqual(['__proto__', 'constructor']);
+    expect([q['__proto__'], q['constructor'], q['toString']]).toEqual(['x', 'y', undefined]);
     const element = readElement(JSON.parse('{"__proto__":"a","e":"pv"}'), 0, {});
     expect(element.ok && Object.keys(element.raw)).toEqual(['__proto__', 'e']);
+    const merged = readElement(JSON.parse('{"__proto__":"a","e":"pv"}'), 0, queryParameters('toString=t&valueOf=v'));
+    expect(merged.ok && Object.getPrototypeOf(merged.raw)).toBeNull();
+    expect(merged.ok && { ...merged.raw }).toEqual({ ['__proto__']: 'a', e: 'pv', toString: 't', valueOf: 'v' });
+  });
+});
+
+describe('bounds', () => {
+  const deep = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+
+  it('rejects an element nested 5,000 deep as one bad element, keeping it as sent, and reads the others', () => {
+    // Written by hand: JSON.stringify itself cannot write a value this deep.
+    const deepArray = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const deepObject = `{"e":${'{"a":'.repeat(4999)}1${'}'.repeat(4999)}}`;
+    const text = `{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[{"e":"pv"},${deepArray},${deepObject}]}`;
+    const out = expandTp2Post(text, JSON_TYPE, {});
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.events.map((e) => e.ok)).toEqual([true, false, false]);
+    const [, array, object] = out.events;
+    expect(array).toMatchObject({ position: 1, reasons: ['event nests deeper than the limit of 64 levels of arrays and objects; an event is an object of string parameters'] });
+    expect(array!.payload).toBe(deepArray);
+    expect(object!.payload).toBe(deepObject);
+  });
+
+  it('an element 64 deep is judged by the usual rules', () => {
+    const out = expandTp2Post(body([{ e: deep(63) }]), JSON_TYPE, {});
+    expect(out.ok && out.events[0]).toMatchObject({ ok: false, reasons: ['e: value is not a string (got array)'] });
+  });
+
+  it('refuses a request of more than 10,000 events as a whole', () => {
+    const out = expandTp2Post(body(Array.from({ length: 10_001 }, () => ({ e: 'pv' }))), JSON_TYPE, {});
+    expect(out).toEqual({ ok: false, kind: 'bad-payload', reason: 'data holds 10001 events, more than the 10000 a request may carry' });
+    expect(expandTp2Post(body(Array.from({ length: 10_000 }, () => ({ e: 'pv' }))), JSON_TYPE, {}).ok).toBe(true);
   });
 });

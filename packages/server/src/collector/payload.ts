@@ -6,7 +6,8 @@
  * wrapper, empty list) and of single events (not an object, a value that is not a string) are
  * told apart so the good events of a request still go through.
  */
-import { parseIgluUri } from '@signalbox/core';
+import { MAX_JSON_DEPTH, jsonText, nestsDeeperThan, parseIgluUri, tooDeepReason } from '@signalbox/core';
+import { MAX_PAYLOAD } from '../bad-rows/bad-rows.js';
 import { clip } from './enrich/timestamps.js';
 import { parseQueryString } from './enrich/url.js';
 import type { RawEvent } from './enrich/index.js';
@@ -24,13 +25,21 @@ export type ExpandedRequest =
   | { ok: true; events: Expanded[] }
   | { ok: false; kind: 'unsupported-media' | 'bad-payload'; reason: string };
 
+/**
+ * Events one tp2 request may carry. Trackers send a few per request (the JS tracker flushes at
+ * 40 kB); the bound keeps a body of tiny junk elements from becoming a flood of bad rows.
+ */
+export const MAX_EVENTS_PER_TP2_REQUEST = 10_000;
+
+/** A map keyed by parameter names a client chose: no prototype, so `__proto__` or `constructor` is just a name. */
+function parameterMap(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 /** Query-string parameters as one map; a repeated parameter keeps its last value. */
 export function queryParameters(query: string): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const [name, value] of parseQueryString(query)) {
-    // defineProperty, not assignment: a parameter named __proto__ must stay a parameter.
-    Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
-  }
+  const params = parameterMap();
+  for (const [name, value] of parseQueryString(query)) params[name] = value;
   return params;
 }
 
@@ -84,10 +93,9 @@ function withQuery(record: Readonly<Record<string, unknown>>, query: Readonly<Re
   // JSON.parse makes plain objects whose keys are all own data properties (even "__proto__"),
   // so the element itself is the raw event unless parameters must be left out or merged in.
   if (dropped === undefined && Object.keys(query).length === 0) return record as RawEvent;
-  const raw: Record<string, string> = {};
-  const put = (key: string, value: string) => Object.defineProperty(raw, key, { value, enumerable: true, writable: true, configurable: true });
-  for (const key in record) if (!dropped?.has(key)) put(key, record[key] as string);
-  for (const key in query) put(key, query[key]!);
+  const raw = parameterMap();
+  for (const key in record) if (!dropped?.has(key)) raw[key] = record[key] as string;
+  for (const key in query) raw[key] = query[key]!;
   return raw;
 }
 
@@ -117,7 +125,18 @@ export function expandTp2Post(body: string, contentType: string | undefined, que
   }
   if (!Array.isArray(data)) return { ok: false, kind: 'bad-payload', reason: `data must be an array of events, got ${typeName(data)}` };
   if (data.length === 0) return { ok: false, kind: 'bad-payload', reason: 'data is an empty array: expected at least one event' };
-  return { ok: true, events: data.map((element, i) => readElement(element, i, query)) };
+  if (data.length > MAX_EVENTS_PER_TP2_REQUEST) {
+    return { ok: false, kind: 'bad-payload', reason: `data holds ${data.length} events, more than the ${MAX_EVENTS_PER_TP2_REQUEST} a request may carry` };
+  }
+  return { ok: true, events: data.map((element, i) => (nestsDeeperThan(element, MAX_JSON_DEPTH) ? tooDeepElement(element, i) : readElement(element, i, query))) };
+}
+
+/**
+ * An element nested past the bound: rejected before anything recurses into it, and kept as a
+ * bad row as sent (written by core's stack-free `jsonText`).
+ */
+function tooDeepElement(element: unknown, position: number): Expanded {
+  return { position, ok: false, reasons: [`event ${tooDeepReason(MAX_JSON_DEPTH)}; an event is an object of string parameters`], payload: jsonText(element, MAX_PAYLOAD) };
 }
 
 /** A GET (`/i`, or the tp2 path): the query string is the event. */

@@ -65,7 +65,7 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   openapi.watch(app);
   app.decorate('apiDescription', openapi);
 
-  // An empty JSON body is no body (the Signals SDK's DELETE sends one); see json-body.ts.
+  // One bounded JSON reader: an empty body is no body, depth is checked first; see json-body.ts.
   useJsonBodyParser(app);
   // Enriched TSV arrives as text; keep it a string for the events route to split.
   app.addContentTypeParser(['text/tab-separated-values', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -7,7 +7,7 @@
  * a valid Iglu URI with an object `data` for every inner element. The output JSON columns are
  * compact JSON; entities are re-wrapped as `contexts/jsonschema/1-0-1`, as Enrich writes them.
  */
-import { parseIgluUri } from '@signalbox/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan, parseIgluUri, tooDeepReason } from '@signalbox/core';
 import { clip } from './timestamps.js';
 
 export const CONTEXTS_OUTPUT_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1';
@@ -61,6 +61,8 @@ function readInner(value: unknown, where: string, reasons: string[]): SelfDescri
   if (typeof schema !== 'string') reasons.push(`${where}.schema must be a string, got ${typeName(schema)}`);
   else if (parseIgluUri(schema) === null) reasons.push(`${where}.schema is not a valid Iglu URI: ${JSON.stringify(clip(schema))}`);
   if (!isObject(data)) reasons.push(`${where}.data must be an object, got ${typeName(data)}`);
+  // Checked before the columns are written with JSON.stringify, which recurses.
+  else if (nestsDeeperThan(data, MAX_JSON_DEPTH)) reasons.push(`${where}.data ${tooDeepReason(MAX_JSON_DEPTH)}`);
   return reasons.length === before ? { schema: schema as string, data: data as Record<string, unknown> } : undefined;
 }
 

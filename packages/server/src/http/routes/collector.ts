@@ -136,11 +136,17 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
         throw new SignalboxError('SIGNALBOX_ERR_REQUEST_TOO_LARGE', `${reason}; split it into smaller batches`);
       }
     });
-    // A body without Content-Length (chunked) is stopped by Fastify's own limit while it streams.
+    // Two refusals happen in Fastify before the routes run, and are kept as bad rows here: a body
+    // without Content-Length (chunked) stopped by the limit while it streams, and an empty
+    // Content-Type header, which no body parser takes.
     collector.addHook('onError', async (request, _reply, error) => {
-      if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+      const code = (error as { code?: string }).code;
+      if (code !== 'FST_ERR_CTP_BODY_TOO_LARGE' && code !== 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return;
       const source: CollectorSource = request.url.startsWith(TP2_PATH) ? 'collector/tp2' : 'collector/i';
-      sb.badRows.add([{ source, reasons: [`request body is more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`], payload: '(not kept)' }]);
+      const reason = code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `request body is more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`
+        : `content type must be application/json, got ${JSON.stringify(header(request, 'content-type') ?? '')}`;
+      sb.badRows.add([{ source, reasons: [reason], payload: '(not kept)' }]);
     });
     collector.addHook('onResponse', async (request, reply) => {
       sb.metrics.collectorRequests.inc({ method: request.method, path: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });

@@ -4,9 +4,10 @@
  * each bad line or element is reported with its position and every reason (bad-rows/reasons.ts),
  * and the rest still count.
  */
-import { EnrichedEventError, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { EnrichedEventError, jsonText, jsonTextHoldsMoreContainersThan, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import { jsonReasons, tsvReasons } from '../../bad-rows/reasons.js';
 import type { FastifyInstance } from 'fastify';
+import { MAX_PAYLOAD } from '../../bad-rows/bad-rows.js';
 import { SignalboxError } from '../../errors.js';
 import type { Signalbox } from '../../signalbox.js';
 import type { LoggedEvent } from '../../stream/durability.js';
@@ -16,6 +17,31 @@ import { EventsJsonBody, EventsResponse, TsvBody } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 export const EVENTS_BODY_LIMIT = 16 * 1024 * 1024;
+/**
+ * Events (TSV lines or JSON elements) one request may hold. Real events are hundreds of bytes or
+ * more, so this only stops a body of tiny junk from becoming millions of bad rows at once.
+ */
+export const MAX_EVENTS_PER_REQUEST = 100_000;
+
+/**
+ * Arrays and objects one JSON body may hold, counted before it is parsed: `JSON.parse` builds them
+ * all (16 MiB of `[{},{},…]` would be half a gigabyte). Real events hold a few dozen at most.
+ */
+export const MAX_CONTAINERS_PER_REQUEST = 1_000_000;
+
+function tooManyContainers(): SignalboxError {
+  return new SignalboxError(
+    'SIGNALBOX_ERR_REQUEST_TOO_LARGE',
+    `the request holds more than ${MAX_CONTAINERS_PER_REQUEST} JSON arrays and objects (the limit per request); send the events in smaller batches`,
+  );
+}
+
+function tooManyEvents(): SignalboxError {
+  return new SignalboxError(
+    'SIGNALBOX_ERR_REQUEST_TOO_LARGE',
+    `the request holds more than ${MAX_EVENTS_PER_REQUEST} events (the limit per request); send them in smaller batches`,
+  );
+}
 
 export interface RejectedEvent {
   /** 1-based line of a TSV body, or 0-based index of a JSON array element. */
@@ -42,6 +68,7 @@ export function parseTsvBody(body: string): ParsedBatch {
     let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;
+    if (accepted.length + rejected.length === MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
     try {
       accepted.push({ format: 'T', text: line, event: parseEnrichedTsv(line) });
     } catch {
@@ -51,8 +78,9 @@ export function parseTsvBody(body: string): ParsedBatch {
   return { accepted, rejected };
 }
 
-export function parseJsonBody(body: unknown): ParsedBatch {
+export function parseJsonEvents(body: unknown): ParsedBatch {
   const items = Array.isArray(body) ? body : [body];
+  if (items.length > MAX_EVENTS_PER_REQUEST) throw tooManyEvents();
   const accepted: LoggedEvent[] = [];
   const rejected: RejectedEvent[] = [];
   items.forEach((item, index) => {
@@ -60,7 +88,8 @@ export function parseJsonBody(body: unknown): ParsedBatch {
       const event = normalizeEnrichedJson(item);
       accepted.push({ format: 'J', text: JSON.stringify(event), event });
     } catch {
-      rejected.push({ index, reasons: jsonReasons(item), payload: JSON.stringify(item) ?? String(item) });
+      // jsonText, not JSON.stringify: a rejected item may nest too deep for a recursive writer.
+      rejected.push({ index, reasons: jsonReasons(item), payload: jsonText(item, MAX_PAYLOAD) });
     }
   });
   return { accepted, rejected };
@@ -83,15 +112,16 @@ export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
 function parseBody(body: unknown): ParsedBatch {
   if (typeof body === 'string') return parseTsvBody(body);
   if (body instanceof RawJson) {
+    if (jsonTextHoldsMoreContainersThan(body.text, MAX_CONTAINERS_PER_REQUEST)) throw tooManyContainers();
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.text);
     } catch (error) {
       return { accepted: [], rejected: [{ index: 0, reasons: [`the body is not JSON: ${reasonOf(error)}`], payload: body.text }] };
     }
-    return parseJsonBody(parsed);
+    return parseJsonEvents(parsed);
   }
-  return parseJsonBody(body);
+  return parseJsonEvents(body);
 }
 
 function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
