@@ -8,7 +8,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseEnrichedTsv } from '@signalbox/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { enrichedTsv } from '../support/events.js';
 import { CLI, startServerProcess } from '../support/process.js';
 import { tempDataDir } from '../support/server.js';
@@ -88,12 +88,15 @@ async function inTerminal(args: string[], until: RegExp, env: Record<string, str
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => until.test(out) && (clearInterval(timer), resolve()), 20);
-    void exited.then(() => (clearInterval(timer), until.test(out) ? resolve() : reject(new Error(`exited before ${until}:\n${out}`))));
-  });
-  child.kill('SIGTERM'); // the pty closes and the command gets SIGHUP
-  await exited;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => until.test(out) && (clearInterval(timer), resolve()), 20);
+      void exited.then(() => (clearInterval(timer), until.test(out) ? resolve() : reject(new Error(`exited before ${until}:\n${out}`))));
+    });
+  } finally {
+    child.kill('SIGTERM'); // the pty closes and the command gets SIGHUP
+    await exited;
+  }
   return out.replace(/\r/g, '');
 }
 
@@ -152,9 +155,12 @@ describe('signalbox start banner', () => {
     expect(lines[8], terminal).toContain('"msg":"Server listening at');
 
     const piped = await startServerProcess(['--data-dir', join(dataDir, 'banner')], { SIGNALBOX_LOG_LEVEL: 'info', SIGNALBOX_API_KEY: 'banner-key-0123456789' });
-    await expect.poll(() => piped.output()).toContain('Server listening');
-    expect(piped.output().split('\n')[0]).toMatch(/^Signalbox is running at/);
-    await piped.stop();
+    try {
+      await expect.poll(() => piped.output()).toContain('Server listening');
+      expect(piped.output().split('\n')[0]).toMatch(/^Signalbox is running at/);
+    } finally {
+      await piped.stop();
+    }
   });
 });
 
@@ -174,6 +180,7 @@ describe('signalbox replay without a server, and a long file', () => {
   it('shows progress on stderr while a generated file of thousands of lines is sent, then a summary', async () => {
     const dir = join(dataDir, 'long');
     const server = await startServerProcess(['--data-dir', dir], { SIGNALBOX_API_KEY: 'long-key-0123456789' });
+    onTestFinished(() => server.stop().then(() => undefined));
     const file = join(dataDir, 'long.tsv');
     const generated = await run(process.execPath, [CLI, 'generate', '--events', '6000', '--users', '80', '--seed', 'progress', '--out', file]);
     expect(generated.stderr).toBe(`wrote 6000 events for 80 users (seed progress) to ${file}\n`);
@@ -188,7 +195,6 @@ describe('signalbox replay without a server, and a long file', () => {
     expect(progress.at(-1)).toMatch(/^replay: 100% of the file, 6001 lines sent, 6000 accepted, 1 rejected, /);
     expect(replay.stderr).toContain('line 3001: expected 131 tab-separated fields, got 1');
     expect(replay.stdout).toMatch(/^replayed 6001 lines: 6000 accepted \(6000 processed, 0 duplicates\), 1 rejected in \d+\.\d s \(\d+ lines\/s\)\n$/);
-    await server.stop();
   });
 });
 
