@@ -24,6 +24,9 @@ export interface SignalboxConfig {
   interventions?: InterventionsOptions;
 }
 
+/** pino's levels, most verbose first; `silent` logs nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 export const OPTIONS = [
   { flag: 'host', env: 'SIGNALBOX_HOST', default: '127.0.0.1', help: 'interface to listen on' },
   { flag: 'port', env: 'SIGNALBOX_PORT', default: '8080', help: 'HTTP port (0 picks a free one)' },
@@ -33,8 +36,8 @@ export const OPTIONS = [
   { flag: 'source', env: 'SIGNALBOX_SOURCE_URL', default: 'embedded', help: 'event source: embedded' },
   { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb (a file in the data dir) or postgres://user@host:port/database' },
   { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file' },
-  { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'all, api or engine' },
+  { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'process role: only "all" (API and engine in one process) in this version' },
   { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },
-  { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: 'pino log level' },
+  { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` },
   { flag: 'snapshot-every', env: 'SIGNALBOX_SNAPSHOT_BYTES', default: String(256 * 1024 * 1024), help: 'snapshot the Profiles Store when the event log segment passes this many bytes' },
 ] as const;

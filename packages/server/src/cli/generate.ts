@@ -1,13 +1,14 @@
 /**
  * `signalbox generate`: write realistic enriched TSV for an e-commerce site (see
- * generator/generate.ts and docs/generator.md), to a file or stdout. The same options give
- * byte-identical output.
+ * generator/generate.ts and docs/generator.md), to a file or stdout. Without `--start` the
+ * events end now, so windowed attributes and interventions see them; with `--start` the same
+ * options give byte-identical output.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { DEFAULT_GENERATOR_OPTIONS, checkGeneratorOptions, generateTsv } from '../generator/generate.js';
+import { DEFAULT_GENERATOR_OPTIONS, checkGeneratorOptions, generateTsv, startEndingAt } from '../generator/generate.js';
 
 const LINES_PER_WRITE = 500;
 
@@ -25,10 +26,11 @@ export function generateCommand(program: Command): void {
     .option('--events <n>', 'number of events', wholeNumber('--events'), DEFAULT_GENERATOR_OPTIONS.events)
     .option('--users <n>', 'number of distinct visitors', wholeNumber('--users'), DEFAULT_GENERATOR_OPTIONS.users)
     .option('--seed <seed>', 'seed: the same seed gives the same output', String(DEFAULT_GENERATOR_OPTIONS.seed))
-    .option('--start <iso>', 'time of the first session, ISO-8601', DEFAULT_GENERATOR_OPTIONS.start)
+    .option('--start <iso>', 'time of the first session, ISO-8601 (default: such that the last event is now)')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (opts: { events: number; users: number; seed: string; start: string; out?: string }) => {
-      const options = checkGeneratorOptions({ events: opts.events, users: opts.users, seed: opts.seed, start: opts.start });
+    .action(async (opts: { events: number; users: number; seed: string; start?: string; out?: string }) => {
+      const shape = { events: opts.events, users: opts.users, seed: opts.seed };
+      const options = checkGeneratorOptions({ ...shape, start: opts.start ?? startEndingAt(checkGeneratorOptions(shape), Date.now()) });
       const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
       // `signalbox generate | head` closes the pipe early; stop quietly.
       let closed = false;

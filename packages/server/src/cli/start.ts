@@ -1,8 +1,13 @@
-/** `signalbox start`: options from flags, else environment variables, else defaults (design §2). */
+/**
+ * `signalbox start`: options from flags, else environment variables, else defaults (design §2).
+ * Prints the start banner before any log line (held-output.ts).
+ */
 import { durationSeconds } from '@signalbox/core';
 import type { Command } from 'commander';
-import { OPTIONS, type SignalboxConfig } from '../config.js';
+import { pino } from 'pino';
+import { LOG_LEVELS, OPTIONS, type SignalboxConfig } from '../config.js';
 import { startSignalbox } from '../signalbox.js';
+import { heldOutput } from './held-output.js';
 
 export function startCommand(program: Command): void {
   const cmd = program.command('start').description('start the engine: API, stream engine and Profiles Store on one port');
@@ -30,7 +35,15 @@ export function startCommand(program: Command): void {
       segmentBytes: Number(value('snapshot-every')),
     };
     if (!(config.segmentBytes! > 0)) throw new Error(`--snapshot-every must be a positive number of bytes, got "${value('snapshot-every')}"`);
-    const running = await startSignalbox(config);
+    if (!(LOG_LEVELS as readonly string[]).includes(config.logLevel!)) {
+      throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got "${config.logLevel}"`);
+    }
+    const logOutput = heldOutput(process.stdout);
+    const logger = pino({ level: config.logLevel! }, logOutput);
+    const running = await startSignalbox(config, { logger }).catch((error: unknown) => {
+      logOutput.release(); // what was logged on the way to the failure explains it
+      throw error;
+    });
     const { signalbox, url } = running;
     const lines = [
       `Signalbox is running at ${url}`,
@@ -45,6 +58,7 @@ export function startCommand(program: Command): void {
         : `  API key         from ${config.apiKey ? 'the --api-key option / SIGNALBOX_API_KEY' : 'the data dir'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    logOutput.release();
     const stop = (signal: string) => {
       process.stdout.write(`received ${signal}, stopping\n`);
       running.close().then(

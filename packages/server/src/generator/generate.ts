@@ -118,6 +118,18 @@ export function checkGeneratorOptions(partial: Partial<GeneratorOptions>): Gener
 }
 
 /**
+ * The start time that makes the generated events end at `end` (ms since the epoch): the last
+ * event's `etl_tstamp` falls on it. Every timestamp is an offset from the start, so one dry run
+ * from any start measures the span; the caller (the CLI) supplies `end`, so time stays a parameter.
+ */
+export function startEndingAt(partial: Omit<Partial<GeneratorOptions>, 'start'>, end: number): string {
+  const probe = new Date(end).toISOString();
+  let last = end;
+  for (const event of generateEvents({ ...partial, start: probe })) last = Math.max(last, Date.parse(event['etl_tstamp'] as string));
+  return new Date(end - (last - end)).toISOString();
+}
+
+/**
  * Generates `options.events` enriched events (lossy JSON shape).
  *
  * @example
