@@ -126,7 +126,9 @@ export class Registry {
     if (builtIn) {
       // The SDKs publish every key they hold, built-ins included: one that reads where the
       // built-in reads (whatever its description, owner or publish flag) is a no-op.
-      if (canonicalJson(keyProperty(key)) !== canonicalJson(builtIn.property) || key.external_column || key.ttl) throw builtInReadOnly(name);
+      const same = canonicalJson(keyProperty(key)) === canonicalJson(builtIn.property) &&
+        (key.key === undefined || key.key === builtIn.key) && !key.external_column && !key.ttl;
+      if (!same) throw builtInReadOnly(name);
       return builtIn;
     }
     if (!keyProperty(key) && !key.external_column) {
