@@ -59,8 +59,8 @@ function allVersions<T extends { name: string; version: number }>(map: Map<strin
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
 }
 
-function latestVersion<T extends { version: number }>(versions: Map<number, T> | undefined): T | undefined {
-  return [...(versions?.values() ?? [])].reduce<T | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
+function latestVersion<T extends { version: number }>(versions: Iterable<T> | undefined): T | undefined {
+  return [...(versions ?? [])].reduce<T | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
 }
 
 function setVersion<T>(map: Map<string, Map<number, T>>, name: string, version: number, item: T): void {
@@ -213,7 +213,7 @@ export class Registry {
 
   /** The highest version of a group. */
   getLatestGroup(name: string): AttributeGroup {
-    return latestVersion(this.data.attribute_groups.get(name)) ?? this.fail(notFound(`attribute group "${name}"`));
+    return latestVersion(this.data.attribute_groups.get(name)?.values()) ?? this.fail(notFound(`attribute group "${name}"`));
   }
 
   getGroup(name: string, version: number): AttributeGroup {
@@ -251,7 +251,7 @@ export class Registry {
   }
 
   private nextGroupVersion(name: string): number {
-    return (latestVersion(this.data.attribute_groups.get(name))?.version ?? 0) + 1;
+    return (latestVersion(this.data.attribute_groups.get(name)?.values())?.version ?? 0) + 1;
   }
 
   /** The services that pin a group version, published or not. */
@@ -332,7 +332,7 @@ export class Registry {
   }
 
   getLatestIntervention(name: string): RuleIntervention {
-    return latestVersion(this.data.interventions.get(name)) ?? this.fail(notFound(`intervention "${name}"`));
+    return latestVersion(this.data.interventions.get(name)?.values()) ?? this.fail(notFound(`intervention "${name}"`));
   }
 
   findIntervention(name: string, version: number): RuleIntervention | undefined {
@@ -359,7 +359,7 @@ export class Registry {
     const existing = this.findIntervention(name, version);
     const changes = existing?.is_published ? immutableChanges(existing, intervention) : [];
     if (changes.length > 0) {
-      const next = (latestVersion(this.data.interventions.get(name))?.version ?? 0) + 1;
+      const next = (latestVersion(this.data.interventions.get(name)?.values())?.version ?? 0) + 1;
       throw immutable(`intervention "${name}" version ${version}`, changes, `Create version ${next} for this change`);
     }
     if (intervention.is_published) this.checkInterventionResolves(intervention);
@@ -392,9 +392,10 @@ export class Registry {
 
   /** `group:attr` resolves to the latest published version of `group` containing `attr` (design §3). */
   latestPublishedGroupWith(group: string, attribute: string): AttributeGroup | undefined {
-    const candidates = [...(this.data.attribute_groups.get(group)?.values() ?? [])]
-      .filter((g) => g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute));
-    return latestVersion(new Map(candidates.map((g) => [g.version, g])));
+    return latestVersion(
+      [...(this.data.attribute_groups.get(group)?.values() ?? [])]
+        .filter((g) => g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute)),
+    );
   }
 
   /**
