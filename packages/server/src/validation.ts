@@ -14,6 +14,7 @@ function issueType(issue: z.core.$ZodIssue, missing: boolean): string {
     case 'invalid_format': return issue.format === 'regex' ? 'string_pattern_mismatch' : `${issue.format}_parsing`;
     case 'invalid_value': return 'enum';
     case 'invalid_union': return 'union_tag_invalid';
+    case 'unrecognized_keys': return 'extra_forbidden';
     default: return 'value_error';
   }
 }
@@ -21,8 +22,10 @@ function issueType(issue: z.core.$ZodIssue, missing: boolean): string {
 export function validationDetails(error: z.ZodError, root: string): ValidationDetail[] {
   return error.issues.map((issue) => {
     const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
+    // An unknown field is reported at its own path, as pydantic does (`extra_forbidden`).
+    const field = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys : [];
     return {
-      loc: [root, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      loc: [root, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), ...field],
       msg: missing ? 'Field required' : issue.message,
       type: issueType(issue, missing),
     };

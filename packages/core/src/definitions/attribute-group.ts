@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { Attribute, Field } from './attribute.js';
 import { AttributeKey } from './attribute-key.js';
-import { Description, Duration, IsPublished, Name, Owner, Version, optional } from './common.js';
+import { BOOKKEEPING_FIELDS, Description, Duration, IsPublished, Name, Owner, Version, definitionObject, optional } from './common.js';
 
-export const BatchSource = z.object({
+export const BatchSource = definitionObject({
   name: Name,
   database: z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/),
   schema: Name,
@@ -16,7 +16,7 @@ export const BatchSource = z.object({
   timestamp_field: Name,
   description: Description,
   owner: Owner,
-});
+}, ['created_timestamp_column', 'date_partition_column', ...BOOKKEEPING_FIELDS]);
 export type BatchSource = z.output<typeof BatchSource>;
 
 /** The batch CLI sends `wh_schema` where the model says `schema` (reference §5.8): accept both. */
@@ -34,8 +34,14 @@ export const BatchSourceInput = z.preprocess((v) => {
  */
 export const AttributeKeyRef = AttributeKey;
 
-export const AttributeGroup = z
-  .object({
+/** The read-only fields a GET answers; a body GET returned is accepted back, these ignored. */
+const GROUP_OUTPUT_FIELDS = [
+  'full_name', 'feast_name', 'stream_source_name', 'attribute_key_or_name',
+  'attribute_group_or_attribute_key_ttl', 'attribute_group_or_attribute_key_ttl_seconds',
+] as const;
+
+export const AttributeGroup = definitionObject(
+  {
     name: Name,
     version: Version.nullish().transform((v) => v ?? 1),
     attribute_key: AttributeKeyRef,
@@ -49,7 +55,9 @@ export const AttributeGroup = z
     attributes: optional(z.array(Attribute).min(1).max(1000)),
     is_published: IsPublished,
     backfill_since_tstamp: optional(z.iso.datetime({ offset: true, local: true })),
-  })
+  },
+  [...GROUP_OUTPUT_FIELDS, ...BOOKKEEPING_FIELDS],
+)
   .superRefine((g, ctx) => {
     if (!g.offline) {
       if (!g.attributes) ctx.addIssue({ code: 'custom', path: ['attributes'], message: 'a stream attribute group needs at least one attribute' });

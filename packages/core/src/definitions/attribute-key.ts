@@ -3,10 +3,11 @@
  * Four are built in; custom keys read an atomic field, an event path or the n-th entity.
  */
 import { z } from 'zod';
-import { Description, Duration, IsPublished, Name, Owner, optional } from './common.js';
+import { BOOKKEEPING_FIELDS, Description, Duration, IsPublished, Name, Owner, definitionObject, optional } from './common.js';
 import { Property } from './properties.js';
 
-export const AttributeKey = z.object({
+/** `blobl_path` is output only (a GET answers it); it is accepted back and ignored. */
+export const AttributeKey = definitionObject({
   name: Name,
   description: Description,
   owner: Owner,
@@ -15,7 +16,7 @@ export const AttributeKey = z.object({
   property: optional(Property),
   ttl: optional(Duration),
   is_published: IsPublished,
-});
+}, ['blobl_path', ...BOOKKEEPING_FIELDS]);
 export type AttributeKey = z.output<typeof AttributeKey>;
 
 export const BUILT_IN_KEYS = ['domain_userid', 'domain_sessionid', 'network_userid', 'user_id'] as const;

@@ -1,6 +1,6 @@
 /** Attributes (reference §2.4): what is computed, from which events, with which aggregation and window. */
 import { z } from 'zod';
-import { Description, Duration, Name, optional } from './common.js';
+import { Description, Duration, Name, definitionObject, optional } from './common.js';
 import { Criteria } from './criteria.js';
 import { EventSelector } from './event-selector.js';
 import { Property } from './properties.js';
@@ -17,8 +17,8 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 const DefaultScalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const Attribute = z
-  .object({
+/** `events` empty or absent = every event (reference §2.4, optional event filters since 2026-08). */
+export const Attribute = definitionObject({
     name: Name,
     description: Description,
     type: z.enum(ATTRIBUTE_TYPES),
@@ -28,7 +28,7 @@ export const Attribute = z
     criteria: optional(Criteria),
     period: optional(Duration),
     default_value: optional(z.union([DefaultScalar, z.array(DefaultScalar)])),
-  })
+})
   .superRefine((a, ctx) => {
     if (a.aggregation !== 'counter' && a.property === undefined) {
       ctx.addIssue({ code: 'custom', path: ['property'], message: 'aggregation requires a property to be set' });
@@ -49,5 +49,5 @@ export type Attribute = z.output<typeof Attribute>;
 const NUMERIC_TYPES = new Set<string>(['int32', 'int64', 'float', 'double']);
 
 /** Warehouse columns of external groups (reference §2.6). */
-export const Field = z.object({ name: Name, description: Description, type: z.enum(ATTRIBUTE_TYPES) });
+export const Field = definitionObject({ name: Name, description: Description, type: z.enum(ATTRIBUTE_TYPES) });
 export type Field = z.output<typeof Field>;

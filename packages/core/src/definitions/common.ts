@@ -33,3 +33,54 @@ export const NameLink = z.object({ name: Name });
 /** `{name, version}` — how services and publish requests point at group and intervention versions. */
 export const VersionedLink = z.object({ name: Name, version: Version.nullish().transform((v) => v ?? 1) });
 export type VersionedLink = z.output<typeof VersionedLink>;
+
+/**
+ * Fields Signals clients send that Signalbox reads nothing from — output-only fields a GET
+ * answered (`full_name`, `blobl_path`), bookkeeping (`id`, `created_at`, `updated_at`) and
+ * fields of earlier API versions (`tags`). Accepted and dropped, so a body GET returned or an
+ * SDK's own payload passes; docs/definitions.md lists them per object.
+ */
+const Ignored = z.unknown().transform(() => undefined).optional();
+export const BOOKKEEPING_FIELDS = ['id', 'created_at', 'updated_at', 'tags'] as const;
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The known field closest to a misspelt one, when it is close enough to be a typo. */
+export function closestField(unknown: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const field of known) {
+    const d = editDistance(unknown.toLowerCase(), field.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [field, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(unknown.length / 3)) ? best : undefined;
+}
+
+export function unknownFieldMessage(field: string, known: readonly string[]): string {
+  const suggestion = closestField(field, known);
+  return `unknown field "${field}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (known fields: ${known.join(', ')})`;
+}
+
+/**
+ * A definition object that refuses fields it does not know, so a typo (`"perod"`) is a 422
+ * naming the field and the closest known one instead of a silently different definition.
+ * `accepted` are fields read and dropped (see `Ignored`).
+ */
+export function definitionObject<S extends z.ZodRawShape, const A extends readonly string[] = []>(shape: S, accepted?: A) {
+  const known = Object.keys(shape);
+  const ignored = Object.fromEntries((accepted ?? []).map((f) => [f, Ignored])) as { [K in A[number]]: typeof Ignored };
+  return z.strictObject({ ...shape, ...ignored }, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => unknownFieldMessage(k, known)).join('; ') : undefined),
+  });
+}

@@ -3,6 +3,7 @@
  * Evaluated per event before aggregation; see semantics/criteria.ts for the rules.
  */
 import { z } from 'zod';
+import { definitionObject } from './common.js';
 import { Property } from './properties.js';
 
 export const FILTER_OPERATORS = ['=', '!=', '<', '>', '<=', '>=', 'like', 'in', 'is null', 'is not null'] as const;
@@ -16,12 +17,11 @@ export const CriterionValue = z.union([Scalar, z.array(Scalar).max(1000)]).refin
   { message: 'a list value must hold values of one type' },
 );
 
-export const Criterion = z
-  .object({
+export const Criterion = definitionObject({
     property: Property,
     operator: z.enum(FILTER_OPERATORS),
     value: CriterionValue.nullish().transform((v) => v ?? undefined),
-  })
+})
   .superRefine((c, ctx) => {
     const needsValue = c.operator !== 'is null' && c.operator !== 'is not null';
     if (needsValue && c.value === undefined) {
@@ -34,10 +34,9 @@ export const Criterion = z
 export type Criterion = z.output<typeof Criterion>;
 
 const CriterionList = z.array(Criterion).min(1).max(100);
-export const Criteria = z
-  .object({
+export const Criteria = definitionObject({
     all: CriterionList.nullish().transform((v) => v ?? undefined),
     any: CriterionList.nullish().transform((v) => v ?? undefined),
-  })
+})
   .refine((c) => c.all !== undefined || c.any !== undefined, { message: 'criteria need "all" or "any"' });
 export type Criteria = z.output<typeof Criteria>;

@@ -3,6 +3,7 @@
  * an atomic column, a path in the self-describing event, or a path in the n-th entity.
  */
 import { z } from 'zod';
+import { definitionObject } from './common.js';
 
 export const ATOMIC_COLUMNS = [
   'app_id', 'platform', 'etl_tstamp', 'collector_tstamp', 'dvce_created_tstamp', 'event', 'event_id', 'txn_id',
@@ -41,18 +42,18 @@ export const PropertyPath = z
     message: 'must be a path of dot-separated field names and [n] indexes, such as $.user.name or items[0].price',
   });
 
-export const AtomicProperty = z.object({
+export const AtomicProperty = definitionObject({
   type: z.literal('atomic'),
   name: z.enum(ATOMIC_COLUMNS, { message: 'must be an atomic column of the enriched event' }),
 });
-export const EventProperty = z.object({
+export const EventProperty = definitionObject({
   type: z.literal('event'),
   vendor: z.string().min(1).max(128),
   name: z.string().min(1).max(128).regex(/^[a-zA-Z0-9-_]+$/),
   major_version: z.number().int().min(1),
   path: PropertyPath,
 });
-export const EntityProperty = z.object({
+export const EntityProperty = definitionObject({
   type: z.literal('entity'),
   vendor: z.string().min(1).max(128),
   name: z.string().min(1).max(128).regex(/^[a-zA-Z0-9-_]+$/),

@@ -44,12 +44,14 @@ const Timestamp = z.string().describe('ISO-8601 UTC timestamp');
 // ---- registry ---------------------------------------------------------------------------------
 
 export const AttributeKeyResponse = named(
-  AttributeKey.safeExtend({ blobl_path: z.string().nullable() }),
+  z.object({ ...AttributeKey.shape, blobl_path: z.string().nullable() }),
   'AttributeKeyResponse',
   'An attribute key as stored, with the read-only `blobl_path`.',
 );
 export const AttributeGroupResponse = named(
-  AttributeGroup.safeExtend({
+  // The shape without the input's refinements and its accepted-and-ignored output fields.
+  z.object({
+    ...AttributeGroup.shape,
     attribute_key: AttributeKeyResponse,
     full_name: z.string().describe('`<name>_v<version>`'),
     feast_name: z.string(),

@@ -63,3 +63,23 @@ describe('interventions view', () => {
     expect(compiled.list[0]!.references.get('sess:views')!.attribute!.spec).toEqual({ aggregation: 'counter', window: undefined, ttlMs: 100_000 });
   });
 });
+
+describe('interventions view with names that are Object.prototype properties', () => {
+  it('keeps a key named __proto__ and groups named constructor as data, also after the JSON round trip of the event log', () => {
+    const proto = { name: '__proto__', property: { type: 'atomic', name: 'user_id' }, is_published: true } as const;
+    const groups = [
+      AttributeGroup.parse({ name: 'constructor', version: 1, attribute_key: { name: '__proto__' }, is_published: true, attributes: [counter('toString')] }),
+    ];
+    const base = source(groups, [{ name: 'valueOf', criteria: { attribute: 'constructor:toString', operator: '>', value: 1 } }]);
+    const view = buildView({ ...base, resolveKey: () => ({ ...proto }) as never, getKey: () => ({ ...proto }) as never }, 100);
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    expect(Object.hasOwn(view.keys, '__proto__')).toBe(true);
+    expect(view.interventions[0]!.targets.map((t) => t.keyName)).toEqual(['__proto__']);
+    for (const v of [view, JSON.parse(JSON.stringify(view))]) {
+      const compiled = compileView(v);
+      expect(compiled.problems).toEqual([]);
+      expect([...compiled.keyReaders.keys()]).toEqual(['__proto__']);
+      expect(compiled.list[0]!.references.get('constructor:toString')?.groupId).toBe('constructor_v1');
+    }
+  });
+});

@@ -7,6 +7,9 @@
  * The view is plain JSON and is recorded in the event log whenever it changes, so replay after a
  * crash evaluates each event against the rules that were live when it was first processed.
  * `compileView` turns it into what the evaluator runs.
+ *
+ * `groups` and `keys` are keyed by client-chosen names, so they are null-prototype objects
+ * (an attribute key may be called `__proto__`); a view read back from the log is only iterated.
  */
 import {
   type AttributeGroup,
@@ -59,7 +62,10 @@ export interface InterventionView {
   keys: Record<string, Property>;
 }
 
-export const EMPTY_VIEW: InterventionView = { interventions: [], groups: {}, keys: {} };
+/** An empty view; its maps have no prototype, so any name is plain data. */
+export function emptyView(): InterventionView {
+  return { interventions: [], groups: Object.create(null) as InterventionView['groups'], keys: Object.create(null) as InterventionView['keys'] };
+}
 
 /** What the view needs from the registry. */
 export interface InterventionSource {
@@ -70,7 +76,7 @@ export interface InterventionSource {
 }
 
 export function buildView(source: InterventionSource, defaultTtlSeconds: number): InterventionView {
-  const view: InterventionView = { interventions: [], groups: {}, keys: {} };
+  const view = emptyView();
   const addKey = (key: AttributeKey): boolean => {
     const property = keyProperty(key);
     if (!property) return false;
@@ -172,7 +178,11 @@ export function compileView(view: InterventionView | null, options: CriteriaOpti
     }
     const references = new Map<string, CompiledReference>();
     for (const r of entry.references) {
-      const group = view.groups[r.group]!;
+      const group = Object.hasOwn(view.groups, r.group) ? view.groups[r.group]! : undefined;
+      if (!group) {
+        compiled.problems.push(`intervention "${entry.name}" version ${entry.version}: group ${r.group} is missing from the view`);
+        continue;
+      }
       references.set(r.reference, { reference: r.reference, groupId: r.group, group, attribute: group.attributes.find((a) => a.name === r.attribute) });
     }
     const intervention: CompiledIntervention = {

@@ -3,7 +3,10 @@
  * with their publish state (design §3 "Lifecycle", reference §3.6, §4.9).
  *
  * - POST of an existing (name[, version]) is a 400; PUT upserts. The SDKs rely on both.
- * - A published version is immutable except `description`, `owner` and `is_published`.
+ * - A published version is immutable except `description`, `owner` and `is_published`; what a
+ *   write is compared in is the stored form, so a body GET returned is always accepted back.
+ * - The built-in attribute keys are read-only; a PUT that would leave one as it is is a no-op.
+ * - Every collection is a `Map` keyed by the client's names (registry-data.ts).
  * - Every change is persisted before it is acknowledged, and listeners hear when the published
  *   set changes so the stream engine can reload its view.
  */
@@ -15,6 +18,7 @@ import {
   type ResolvedGroup,
   type RuleIntervention,
   type Service,
+  BUILT_IN_KEYS,
   buildStreamView,
   builtInKey,
   canonicalJson,
@@ -22,6 +26,7 @@ import {
   keyProperty,
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
+import { describeChanges, immutableChanges } from './changes.js';
 import { type RegistryData, type RegistryPersistence } from './registry-data.js';
 
 export interface GroupFilters {
@@ -31,16 +36,44 @@ export interface GroupFilters {
   attribute_key_or_name?: string | undefined;
 }
 
-/** Fields that may change on a published version. */
-const MUTABLE_WHEN_PUBLISHED = ['description', 'owner', 'is_published'] as const;
+const notFound = (what: string) => new SignalboxError('SIGNALBOX_ERR_REGISTRY_NOT_FOUND', `${what} not found`);
 
-function withoutMutable(obj: object): string {
-  const copy: Record<string, unknown> = { ...obj };
-  for (const f of MUTABLE_WHEN_PUBLISHED) delete copy[f];
-  return canonicalJson(copy);
+const builtInReadOnly = (name: string) =>
+  new SignalboxError(
+    'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
+    `attribute key "${name}" is built in and cannot be changed or deleted; define a key with another name to read identifiers elsewhere`,
+  );
+
+/** The error for a write that would change a published version, naming what it would change. */
+function immutable(what: string, changes: readonly string[], advice: string): SignalboxError {
+  return new SignalboxError(
+    'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
+    `${what} is published and immutable; this would change ${describeChanges(changes)} (only description, owner and is_published can change). ${advice}`,
+  );
 }
 
-const notFound = (what: string) => new SignalboxError('SIGNALBOX_ERR_REGISTRY_NOT_FOUND', `${what} not found`);
+/** All versions of every name, in name then version order. */
+function allVersions<T extends { name: string; version: number }>(map: Map<string, Map<number, T>>): T[] {
+  return [...map.values()]
+    .flatMap((versions) => [...versions.values()])
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+}
+
+function latestVersion<T extends { version: number }>(versions: Iterable<T> | undefined): T | undefined {
+  return [...(versions ?? [])].reduce<T | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
+}
+
+function setVersion<T>(map: Map<string, Map<number, T>>, name: string, version: number, item: T): void {
+  const versions = map.get(name) ?? new Map<number, T>();
+  versions.set(version, item);
+  map.set(name, versions);
+}
+
+function deleteVersion<T>(map: Map<string, Map<number, T>>, name: string, version: number): void {
+  const versions = map.get(name);
+  versions?.delete(version);
+  if (versions?.size === 0) map.delete(name);
+}
 
 export class Registry {
   private data: RegistryData;
@@ -65,16 +98,23 @@ export class Registry {
 
   // ---- attribute keys -------------------------------------------------------------------
 
+  /** The built-in keys first, then the registered ones. */
   listKeys(): AttributeKey[] {
-    return Object.values(this.data.attribute_keys);
+    const builtIns = BUILT_IN_KEYS.map((name) => builtInKey(name)!);
+    return [...builtIns, ...[...this.data.attribute_keys.values()].filter((k) => !builtInKey(k.name))];
+  }
+
+  /** A key by name; built-ins win over anything stored under their name by older versions. */
+  findKey(name: string): AttributeKey | undefined {
+    return builtInKey(name) ?? this.data.attribute_keys.get(name);
   }
 
   getKey(name: string): AttributeKey {
-    return this.data.attribute_keys[name] ?? builtInKey(name) ?? this.fail(notFound(`attribute key "${name}"`));
+    return this.findKey(name) ?? this.fail(notFound(`attribute key "${name}"`));
   }
 
   createKey(key: AttributeKey): AttributeKey {
-    if (this.data.attribute_keys[key.name]) {
+    if (this.findKey(key.name)) {
       throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `attribute key "${key.name}" already exists; use PUT to update it`);
     }
     return this.putKey(key.name, key);
@@ -82,26 +122,37 @@ export class Registry {
 
   putKey(name: string, key: AttributeKey): AttributeKey {
     this.checkPathName('attribute key', name, key.name);
+    const builtIn = builtInKey(name);
+    if (builtIn) {
+      // The SDKs publish every key they hold, built-ins included: one that reads where the
+      // built-in reads (whatever its description, owner or publish flag) is a no-op.
+      const same = canonicalJson(keyProperty(key)) === canonicalJson(builtIn.property) &&
+        (key.key === undefined || key.key === builtIn.key) && !key.external_column && !key.ttl;
+      if (!same) throw builtInReadOnly(name);
+      return builtIn;
+    }
     if (!keyProperty(key) && !key.external_column) {
       throw new SignalboxError(
         'SIGNALBOX_ERR_REGISTRY_UNRESOLVED',
         `attribute key "${name}" needs a property (atomic, event or entity) saying where its identifiers are read`,
       );
     }
-    const existing = this.data.attribute_keys[name];
-    if (existing && this.keyInPublishedUse(name) && withoutMutable(existing) !== withoutMutable(key)) {
+    const existing = this.data.attribute_keys.get(name);
+    const changes = existing && this.keyInPublishedUse(name) ? immutableChanges(existing, key) : [];
+    if (changes.length > 0) {
       throw new SignalboxError(
         'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
-        `attribute key "${name}" is used by a published attribute group; only description, owner and is_published can change`,
+        `attribute key "${name}" is used by a published attribute group; this would change ${describeChanges(changes)} (only description, owner and is_published can change)`,
       );
     }
-    this.data.attribute_keys[name] = key;
+    this.data.attribute_keys.set(name, key);
     this.commit();
     return key;
   }
 
   deleteKey(name: string): void {
-    if (!this.data.attribute_keys[name]) throw notFound(`attribute key "${name}"`);
+    if (builtInKey(name)) throw builtInReadOnly(name);
+    if (!this.data.attribute_keys.has(name)) throw notFound(`attribute key "${name}"`);
     const users = this.allGroups().filter((g) => g.attribute_key.name === name);
     if (users.length > 0) {
       throw new SignalboxError(
@@ -109,7 +160,7 @@ export class Registry {
         `attribute key "${name}" is used by ${users.map((g) => `${g.name} v${g.version}`).join(', ')}; delete those versions first`,
       );
     }
-    delete this.data.attribute_keys[name];
+    this.data.attribute_keys.delete(name);
     this.commit();
   }
 
@@ -117,23 +168,34 @@ export class Registry {
     return this.allGroups().some((g) => g.is_published && g.attribute_key.name === name);
   }
 
-  /** The key a group reads: registered, built in, or given in full inside the group. */
+  /** The key a group reads: built in, registered, or given in full inside the group. */
   resolveKey(group: AttributeGroup): AttributeKey {
-    const ref = group.attribute_key as AttributeKey;
-    const key = this.data.attribute_keys[ref.name] ?? builtInKey(ref.name) ?? (keyProperty(ref) ? ref : undefined);
+    const ref = group.attribute_key;
+    const key = this.findKey(ref.name) ?? (keyProperty(ref) ? ref : undefined);
     if (!key) {
       throw new SignalboxError(
         'SIGNALBOX_ERR_REGISTRY_UNRESOLVED',
-        `attribute key "${ref.name}" does not exist; create it first (built-in keys: domain_userid, domain_sessionid, network_userid, user_id)`,
+        `attribute key "${ref.name}" does not exist; create it first (built-in keys: ${BUILT_IN_KEYS.join(', ')})`,
       );
     }
     return key;
   }
 
+  /**
+   * The stored form of a group: a key that is registered or built in is kept as the `{name}`
+   * link it resolves through, whether the body linked it or carried it in full (as the SDKs
+   * ≥0.4.2 and a GET answer do). Writes are compared in this form.
+   */
+  private storedGroup(group: AttributeGroup): AttributeGroup {
+    const name = group.attribute_key.name;
+    if (!this.findKey(name)) return group;
+    return { ...group, attribute_key: { name, is_published: false } as AttributeKey };
+  }
+
   // ---- attribute groups -----------------------------------------------------------------
 
   private allGroups(): AttributeGroup[] {
-    return Object.values(this.data.attribute_groups).flatMap((versions) => Object.values(versions));
+    return allVersions(this.data.attribute_groups);
   }
 
   listGroups(filters: GroupFilters = {}): AttributeGroup[] {
@@ -146,15 +208,12 @@ export class Registry {
         const key = this.resolveKey(g);
         return key.name === filters.attribute_key_or_name || (key.key ?? key.name) === filters.attribute_key_or_name ||
           keyProperty(key)?.type === 'atomic' && (keyProperty(key) as { name: string }).name === filters.attribute_key_or_name;
-      })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+      });
   }
 
   /** The highest version of a group. */
   getLatestGroup(name: string): AttributeGroup {
-    const versions = Object.values(this.data.attribute_groups[name] ?? {});
-    if (versions.length === 0) throw notFound(`attribute group "${name}"`);
-    return versions.reduce((a, b) => (b.version > a.version ? b : a));
+    return latestVersion(this.data.attribute_groups.get(name)?.values()) ?? this.fail(notFound(`attribute group "${name}"`));
   }
 
   getGroup(name: string, version: number): AttributeGroup {
@@ -162,7 +221,7 @@ export class Registry {
   }
 
   findGroup(name: string, version: number): AttributeGroup | undefined {
-    return this.data.attribute_groups[name]?.[String(version)];
+    return this.data.attribute_groups.get(name)?.get(version);
   }
 
   createGroup(group: AttributeGroup): AttributeGroup {
@@ -175,73 +234,71 @@ export class Registry {
     return this.putGroup(group.name, group.version, group);
   }
 
-  putGroup(name: string, version: number, group: AttributeGroup): AttributeGroup {
-    this.checkPathName('attribute group', name, group.name);
-    if (group.version !== version) {
-      throw new SignalboxError('SIGNALBOX_ERR_REQUEST_BAD', `the body's version ${group.version} does not match the path's version ${version}`);
-    }
-    this.resolveKey(group);
+  putGroup(name: string, version: number, body: AttributeGroup): AttributeGroup {
+    this.checkPathName('attribute group', name, body.name);
+    this.checkPathVersion(version, body.version);
+    this.resolveKey(body);
+    const group = this.storedGroup(body);
     const existing = this.findGroup(name, version);
-    if (existing?.is_published && withoutMutable(existing) !== withoutMutable(group)) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
-        `attribute group "${name}" version ${version} is published and immutable; only description, owner and is_published can change. Create version ${this.nextGroupVersion(name)} for this change`,
-      );
+    const changes = existing?.is_published ? immutableChanges(this.storedGroup(existing), group) : [];
+    if (changes.length > 0) {
+      throw immutable(`attribute group "${name}" version ${version}`, changes, `Create version ${this.nextGroupVersion(name)} for this change`);
     }
-    (this.data.attribute_groups[name] ??= {})[String(version)] = group;
+    setVersion(this.data.attribute_groups, name, version, group);
     if (existing?.is_published && !group.is_published) this.unpublishStrandedInterventions();
     this.commit();
     return group;
   }
 
   private nextGroupVersion(name: string): number {
-    return Math.max(0, ...Object.values(this.data.attribute_groups[name] ?? {}).map((g) => g.version)) + 1;
+    return (latestVersion(this.data.attribute_groups.get(name)?.values())?.version ?? 0) + 1;
   }
 
-  /** Deletes one version; returns the definition hashes it computed so their values can be purged. */
+  /** The services that pin a group version, published or not. */
+  servicesPinning(name: string, version: number): Service[] {
+    return this.listServices().filter((s) => s.attribute_groups.some((l) => l.name === name && l.version === version));
+  }
+
+  /** Deletes one version; returns it so the values it computed can be purged. */
   deleteGroup(name: string, version: number): AttributeGroup {
     const group = this.getGroup(name, version);
     if (group.is_published) {
       throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_IN_USE', `attribute group "${name}" version ${version} is published; unpublish it before deleting it`);
     }
-    const services = Object.values(this.data.services).filter((s) =>
-      s.attribute_groups.some((l) => l.name === name && l.version === version),
-    );
+    const services = this.servicesPinning(name, version);
     if (services.length > 0) {
       throw new SignalboxError(
         'SIGNALBOX_ERR_REGISTRY_IN_USE',
         `attribute group "${name}" version ${version} is used by service ${services.map((s) => `"${s.name}"`).join(', ')}; remove it from the service first`,
       );
     }
-    const versions = this.data.attribute_groups[name]!;
-    delete versions[String(version)];
-    if (Object.keys(versions).length === 0) delete this.data.attribute_groups[name];
+    deleteVersion(this.data.attribute_groups, name, version);
     this.commit();
     return group;
   }
 
   setBatchSource(name: string, version: number, batchSource: NonNullable<AttributeGroup['batch_source']>): void {
     const group = this.getGroup(name, version);
-    (this.data.attribute_groups[name] as Record<string, AttributeGroup>)[String(version)] = { ...group, batch_source: batchSource };
+    setVersion(this.data.attribute_groups, name, version, { ...group, batch_source: batchSource });
     this.commit();
   }
 
   // ---- services ---------------------------------------------------------------------------
 
   listServices(): Service[] {
-    return Object.values(this.data.services);
+    return [...this.data.services.values()];
   }
 
   getService(name: string): Service {
-    return this.data.services[name] ?? this.fail(notFound(`service "${name}"`));
+    return this.findService(name) ?? this.fail(notFound(`service "${name}"`));
   }
 
   findService(name: string): Service | undefined {
-    return this.data.services[name];
+    return this.data.services.get(name);
   }
 
   createService(service: Service): Service {
-    if (this.data.services[service.name]) {
+    if (this.data.services.has(service.name)) {
       throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `service "${service.name}" already exists; use PUT to update it`);
     }
     return this.putService(service.name, service);
@@ -257,37 +314,37 @@ export class Registry {
         );
       }
     }
-    this.data.services[name] = service;
+    this.data.services.set(name, service);
     this.commit();
     return service;
   }
 
   deleteService(name: string): void {
     this.getService(name);
-    delete this.data.services[name];
+    this.data.services.delete(name);
     this.commit();
   }
 
   // ---- interventions ----------------------------------------------------------------------
 
   listInterventions(): RuleIntervention[] {
-    return Object.values(this.data.interventions)
-      .flatMap((versions) => Object.values(versions))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
+    return allVersions(this.data.interventions);
   }
 
   getLatestIntervention(name: string): RuleIntervention {
-    const versions = Object.values(this.data.interventions[name] ?? {});
-    if (versions.length === 0) throw notFound(`intervention "${name}"`);
-    return versions.reduce((a, b) => (b.version > a.version ? b : a));
+    return latestVersion(this.data.interventions.get(name)?.values()) ?? this.fail(notFound(`intervention "${name}"`));
+  }
+
+  findIntervention(name: string, version: number): RuleIntervention | undefined {
+    return this.data.interventions.get(name)?.get(version);
   }
 
   getIntervention(name: string, version: number): RuleIntervention {
-    return this.data.interventions[name]?.[String(version)] ?? this.fail(notFound(`intervention "${name}" version ${version}`));
+    return this.findIntervention(name, version) ?? this.fail(notFound(`intervention "${name}" version ${version}`));
   }
 
   createIntervention(intervention: RuleIntervention): RuleIntervention {
-    if (this.data.interventions[intervention.name]?.[String(intervention.version)]) {
+    if (this.findIntervention(intervention.name, intervention.version)) {
       throw new SignalboxError(
         'SIGNALBOX_ERR_REGISTRY_EXISTS',
         `intervention "${intervention.name}" version ${intervention.version} already exists; use PUT to update it or create a new version`,
@@ -298,18 +355,15 @@ export class Registry {
 
   putIntervention(name: string, version: number, intervention: RuleIntervention): RuleIntervention {
     this.checkPathName('intervention', name, intervention.name);
-    if (intervention.version !== version) {
-      throw new SignalboxError('SIGNALBOX_ERR_REQUEST_BAD', `the body's version ${intervention.version} does not match the path's version ${version}`);
-    }
-    const existing = this.data.interventions[name]?.[String(version)];
-    if (existing?.is_published && withoutMutable(existing) !== withoutMutable(intervention)) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
-        `intervention "${name}" version ${version} is published and immutable; only description, owner and is_published can change. Create a new version for this change`,
-      );
+    this.checkPathVersion(version, intervention.version);
+    const existing = this.findIntervention(name, version);
+    const changes = existing?.is_published ? immutableChanges(existing, intervention) : [];
+    if (changes.length > 0) {
+      const next = (latestVersion(this.data.interventions.get(name)?.values())?.version ?? 0) + 1;
+      throw immutable(`intervention "${name}" version ${version}`, changes, `Create version ${next} for this change`);
     }
     if (intervention.is_published) this.checkInterventionResolves(intervention);
-    (this.data.interventions[name] ??= {})[String(version)] = intervention;
+    setVersion(this.data.interventions, name, version, intervention);
     this.commit();
     return intervention;
   }
@@ -319,9 +373,7 @@ export class Registry {
     if (intervention.is_published) {
       throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_IN_USE', `intervention "${name}" version ${version} is published; unpublish it before deleting it`);
     }
-    const versions = this.data.interventions[name]!;
-    delete versions[String(version)];
-    if (Object.keys(versions).length === 0) delete this.data.interventions[name];
+    deleteVersion(this.data.interventions, name, version);
     this.commit();
   }
 
@@ -340,9 +392,10 @@ export class Registry {
 
   /** `group:attr` resolves to the latest published version of `group` containing `attr` (design §3). */
   latestPublishedGroupWith(group: string, attribute: string): AttributeGroup | undefined {
-    return Object.values(this.data.attribute_groups[group] ?? {})
-      .filter((g) => g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute))
-      .reduce<AttributeGroup | undefined>((best, g) => (!best || g.version > best.version ? g : best), undefined);
+    return latestVersion(
+      [...(this.data.attribute_groups.get(group)?.values() ?? [])]
+        .filter((g) => g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute)),
+    );
   }
 
   /**
@@ -383,11 +436,9 @@ export class Registry {
   private flipPublished(request: PublishRequest, published: boolean): number {
     let changed = 0;
     for (const link of request.attribute_keys ?? []) {
-      const key = this.data.attribute_keys[link.name];
-      if (!key) {
-        if (builtInKey(link.name)) continue;
-        throw notFound(`attribute key "${link.name}"`);
-      }
+      if (builtInKey(link.name)) continue; // always published
+      const key = this.data.attribute_keys.get(link.name);
+      if (!key) throw notFound(`attribute key "${link.name}"`);
       if (key.is_published !== published) { key.is_published = published; changed++; }
     }
     for (const link of request.attribute_groups ?? []) {
@@ -427,6 +478,12 @@ export class Registry {
 
   publishedInterventions(): RuleIntervention[] {
     return this.listInterventions().filter((i) => i.is_published);
+  }
+
+  private checkPathVersion(pathVersion: number, bodyVersion: number): void {
+    if (pathVersion !== bodyVersion) {
+      throw new SignalboxError('SIGNALBOX_ERR_REQUEST_BAD', `the body's version ${bodyVersion} does not match the path's version ${pathVersion}`);
+    }
   }
 
   private checkPathName(what: string, pathName: string, bodyName: string): void {

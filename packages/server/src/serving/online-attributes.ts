@@ -6,6 +6,9 @@
  * - An identifier with no live state in a group reads `null` for every attribute of that group.
  * - With live state but no value: `default_value`, else 0 for counter/sum, [] for unique_list, null.
  * - Services spanning groups of other attribute keys read `null` for those groups' attributes.
+ * - A service pinning a group version that is not published answers 400 naming it: its values
+ *   are no longer computed, and serving them frozen would be silent (docs/definitions.md).
+ * - Responses are null-prototype objects: attribute and key names are the client's own.
  */
 import {
   type AttributeGroup,
@@ -96,6 +99,12 @@ export class OnlineAttributes {
             `service "${service.name}" pins attribute group "${link.name}" version ${link.version}, which no longer exists`,
           );
         }
+        if (!group.is_published) {
+          throw new SignalboxError(
+            'SIGNALBOX_ERR_SERVING_UNPUBLISHED',
+            `service "${service.name}" pins attribute group "${link.name}" version ${link.version}, which is not published, so its values are not computed; publish it again or pin a published version`,
+          );
+        }
         return this.resolveGroup(group);
       });
     }
@@ -170,7 +179,8 @@ export class OnlineAttributes {
     const identifiers = (request.attribute_keys ?? request.entities)!;
     const [keyName, ids] = Object.entries(identifiers)[0]!;
     const plan = this.plan(request, keyName);
-    const response: Record<string, unknown[]> = { [keyName]: ids };
+    const response = Object.create(null) as Record<string, unknown[]>;
+    response[keyName] = ids;
     // Whether an identifier has any live state in a group decides null versus default:
     // 0 unknown, 1 live, 2 not live, per (identifier, group).
     const groups = plan.groups.length;

@@ -71,8 +71,12 @@ async function sdkPublish(isPublished = true) {
 describe('publish', () => {
   it('creates every object with POST on first publish and returns the stored object', async () => {
     const results = await sdkPublish();
-    expect(results.map((r) => r.statuses)).toEqual([[200], [200], [200], [200]]);
-    expect(results[0]!.body).toEqual({ ...key, is_published: true, blobl_path: null });
+    // domain_sessionid is built in: its POST is "already exists", and the SDK's PUT that follows,
+    // reading where the built-in reads, is a no-op answering the built-in.
+    expect(results.map((r) => r.statuses)).toEqual([[400, 200], [200], [200], [200]]);
+    expect(results[0]!.body).toMatchObject({
+      name: 'domain_sessionid', key: 'domain_sessionid', property: { type: 'atomic', name: 'domain_sessionid' }, is_published: true, blobl_path: null,
+    });
     expect(results[1]!.body).toMatchObject({
       name: 'my_attribute_group',
       version: 1,
@@ -148,7 +152,8 @@ describe('unpublish and delete', () => {
     await sdkPublish();
     const results = await sdkPublish(false);
     expect(results.map((r) => r.statuses)).toEqual([[400, 200], [400, 200], [400, 200], [400, 200]]);
-    expect(results.every((r) => r.body.is_published === false)).toBe(true);
+    expect(results.slice(1).every((r) => r.body.is_published === false)).toBe(true);
+    expect(results[0]!.body.is_published).toBe(true); // a built-in key is always published
     expect((await server.call('GET', '/api/v1/engines/stream_attributes')).body.attributes).toEqual([]);
     expect((await server.call('POST', '/api/v1/engines/unpublish', { attribute_groups: [{ name: 'my_attribute_group', version: 1 }] })).body).toEqual({ status: 'nothing to unpublish' });
   });
@@ -160,9 +165,11 @@ describe('unpublish and delete', () => {
       '/api/v1/registry/interventions/cycle_cart_count/versions/1',
       '/api/v1/registry/services/my_service',
       '/api/v1/registry/attribute_groups/my_attribute_group/versions/1',
-      '/api/v1/registry/attribute_keys/domain_sessionid',
     ];
     for (const url of deletes) expect(await server.call('DELETE', url)).toMatchObject({ status: 200, body: { ok: true } });
+    const builtIn = await server.call('DELETE', '/api/v1/registry/attribute_keys/domain_sessionid');
+    expect(builtIn.status).toBe(400);
+    expect(builtIn.body.detail).toContain('is built in and cannot be changed or deleted');
     expect((await server.call('GET', '/api/v1/registry/attribute_groups/my_attribute_group')).status).toBe(404);
     expect((await server.call('GET', '/api/v1/registry/services/')).body).toEqual([]);
     expect((await server.call('GET', '/api/v1/registry/interventions/')).body).toEqual([]);

@@ -37,7 +37,7 @@ const unresolvedKey = {
 };
 const groupImmutable = {
   SIGNALBOX_ERR_REGISTRY_IMMUTABLE:
-    'attribute group "shopper" version 1 is published and immutable; only description, owner and is_published can change. Create version 2 for this change',
+    'attribute group "shopper" version 1 is published and immutable; this would change field attributes[2].aggregation (only description, owner and is_published can change). Create version 2 for this change',
 };
 const keyResponse = { description: 'The attribute key', schema: AttributeKeyResponse, example: PRODUCT_SKU_KEY_OUTPUT };
 const groupResponse = { description: 'The attribute group version', schema: AttributeGroupResponse, example: SHOPPER_GROUP_OUTPUT };
@@ -53,7 +53,7 @@ export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, 
   // ---- attribute keys
   const keys = '/api/v1/registry/attribute_keys';
   route({ method: 'GET', url: `${keys}/`, tag: 'registry', summary: 'List attribute keys',
-    response: { description: 'Every attribute key', schema: z.array(AttributeKeyResponse), example: [PRODUCT_SKU_KEY_OUTPUT] },
+    response: { description: 'The built-in attribute keys, then every registered one', schema: z.array(AttributeKeyResponse), example: [PRODUCT_SKU_KEY_OUTPUT] },
     handler: () => registry.listKeys().map(attributeKeyOutput) });
   route({ method: 'POST', url: `${keys}/`, tag: 'registry', summary: 'Create an attribute key (400 if it exists)', body: AttributeKey,
     examples: { body: PRODUCT_SKU_KEY }, response: keyResponse,
@@ -63,15 +63,22 @@ export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, 
     examples: { params: { name: 'product_sku' } }, response: keyResponse, errors: keyNotFound,
     handler: ({ params }) => attributeKeyOutput(registry.getKey(params.name)) });
   route({ method: 'PUT', url: `${keys}/:name`, tag: 'registry', summary: 'Create or replace an attribute key', params: NamePath, body: AttributeKey,
+    description: 'A built-in key cannot be changed: a PUT reading where it reads (such as the body GET returned) is a no-op, any other is a 400.',
     examples: { params: { name: 'product_sku' }, body: PRODUCT_SKU_KEY }, response: keyResponse,
     errors: {
       ...pathMismatch('attribute key', 'product_sku'),
-      SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'attribute key "product_sku" is used by a published attribute group; only description, owner and is_published can change',
+      SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'attribute key "product_sku" is used by a published attribute group; this would change field property.path (only description, owner and is_published can change)',
     },
     handler: ({ params, body }) => attributeKeyOutput(registry.putKey(params.name, body)) });
   route({ method: 'DELETE', url: `${keys}/:name`, tag: 'registry', summary: 'Delete an attribute key', params: NamePath,
     examples: { params: { name: 'product_sku' } }, response: deleted,
-    errors: { ...keyNotFound, SIGNALBOX_ERR_REGISTRY_IN_USE: 'attribute key "product_sku" is used by product_views v1; delete those versions first' },
+    description: 'The built-in keys (domain_userid, domain_sessionid, network_userid, user_id) cannot be deleted.',
+    errors: {
+      ...keyNotFound,
+      SIGNALBOX_ERR_REGISTRY_IN_USE: 'attribute key "product_sku" is used by product_views v1; delete those versions first',
+      SIGNALBOX_ERR_REGISTRY_IMMUTABLE:
+        'attribute key "domain_userid" is built in and cannot be changed or deleted; define a key with another name to read identifiers elsewhere',
+    },
     handler: ({ params }) => { registry.deleteKey(params.name); return OK; } });
 
   // ---- attribute groups
@@ -154,7 +161,7 @@ export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, 
     examples: { params: { name: 'big_cart', version: 1 }, body: BIG_CART }, response: interventionResponse,
     errors: {
       ...pathMismatch('intervention', 'big_cart'),
-      SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'intervention "big_cart" version 1 is published and immutable; only description, owner and is_published can change. Create version 2 for this change',
+      SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'intervention "big_cart" version 1 is published and immutable; this would change field criteria.value (only description, owner and is_published can change). Create version 2 for this change',
     },
     handler: ({ params, body }) => registry.putIntervention(params.name, params.version, body) });
   route({ method: 'DELETE', url: `${interventions}/:name/versions/:version`, tag: 'registry', summary: 'Delete an intervention version', params: VersionPath,

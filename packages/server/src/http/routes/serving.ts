@@ -18,6 +18,8 @@ export function servingRoutes(app: FastifyInstance, openapi: OpenApiCollector, s
       SIGNALBOX_ERR_SERVING_UNKNOWN_SERVICE: 'service "website" not found',
       SIGNALBOX_ERR_SERVING_UNKNOWN_ATTRIBUTE: 'attribute group "shopper" version 1 has no attribute "cart_total"',
       SIGNALBOX_ERR_SERVING_NAME_CLASH: 'attribute "page_views" is served by both shopper_v1 and visitor_v1; send "full_attribute_names": true to read them apart',
+      SIGNALBOX_ERR_SERVING_UNPUBLISHED:
+        'service "website" pins attribute group "shopper" version 1, which is not published, so its values are not computed; publish it again or pin a published version',
       SIGNALBOX_ERR_SERVING_BAD_REQUEST: 'attribute group "shopper" version 1 is keyed by "domain_userid", but the request sends "user_id" identifiers',
     },
     handler: ({ body }) => sb.onlineAttributes.read(body, sb.clock()),
