@@ -8,7 +8,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { toSignalboxError } from '../errors.js';
+import { type HealthSources, checkHealth } from '../health/checks.js';
 import type { Signalbox } from '../signalbox.js';
+import type { LoggedEvent } from '../stream/durability.js';
 import { checkBearerKey } from './api-key.js';
 import { useJsonBodyParser } from './json-body.js';
 import { apiDescription } from './openapi.js';
@@ -43,6 +45,22 @@ const LOGO = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" width="260" height="40" viewBox="0 0 260 40">' +
     '<text x="0" y="29" fill="#ffffff" font-family="sans-serif" font-size="26" font-weight="bold">Signalbox API</text></svg>',
 );
+
+/** What the health checks read, from the composed Signalbox. */
+function healthSources(sb: Signalbox): HealthSources {
+  const { dispatcher, webhooks, evaluator } = sb.interventions;
+  return {
+    dataDir: sb.config.dataDir,
+    clock: sb.clock,
+    store: sb.store,
+    engine: sb.engine,
+    publishedInterventions: () => evaluator.interventions.length,
+    eventLog: { lastFailure: sb.durability.lastFailure, bytes: () => sb.durability.eventLog.bytesAfter({ segment: 0, offset: 0 }) },
+    loader: sb.loader,
+    webhooks: { pendingCount: dispatcher.pendingCount, retrying: () => dispatcher.retrying(), count: () => webhooks.list().length },
+  };
+}
+
 
 export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -106,14 +124,19 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
     handler: ({ reply }) => reply.redirect('/docs', 302),
   });
 
-  registryRoutes(app, openapi, sb);
-  engineRoutes(app, openapi, sb);
-  servingRoutes(app, openapi, sb);
-  eventRoutes(app, openapi, sb);
-  healthRoutes(app, openapi, sb);
-  badRowRoutes(app, openapi, sb);
-  collectorRoutes(app, openapi, sb);
-  microRoutes(app, openapi, sb);
-  interventionRoutes(app, openapi, sb);
+  // Each area is a plugin given only the services it uses (design §4 "Composition by role").
+  const { registry, badRows, metrics, interventions, clock } = sb;
+  const ingest = (events: LoggedEvent[]) => sb.ingest(events);
+  await app.register(registryRoutes, { openapi, registry, deleteGroupVersion: (name, version) => sb.deleteGroupVersion(name, version) });
+  await app.register(engineRoutes, { openapi, registry, publishedAt: () => sb.publishedAt() });
+  await app.register(servingRoutes, {
+    openapi, clock, onlineAttributes: sb.onlineAttributes, deleteIdentifier: (key, id) => sb.durability.deleteIdentifier(key, id),
+  });
+  await app.register(eventRoutes, { openapi, badRows, ingest, metrics });
+  await app.register(healthRoutes, { openapi, metrics: metrics.registry, checkHealth: () => checkHealth(healthSources(sb)) });
+  await app.register(badRowRoutes, { openapi, badRows });
+  await app.register(collectorRoutes, { openapi, badRows, ingest, metrics, clock });
+  await app.register(microRoutes, { openapi, badRows, addEventSink: (sink) => sb.addEventSink(sink) });
+  await app.register(interventionRoutes, { openapi, interventions, clock, checkKey: (header) => checkBearerKey(header, sb.apiKey) });
   return app;
 }

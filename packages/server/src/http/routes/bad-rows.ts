@@ -1,12 +1,17 @@
 /** `GET /api/v1/bad-rows`: the most recent rejected inputs with their reasons, newest first. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Signalbox } from '../../signalbox.js';
+import type { BadRows } from '../../bad-rows/bad-rows.js';
 import { BAD_ROW } from '../examples.js';
 import { BadRowsResponse } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
-export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+export interface BadRowRouteOptions {
+  openapi: OpenApiCollector;
+  badRows: Pick<BadRows, 'count' | 'list'>;
+}
+
+export const badRowRoutes: FastifyPluginAsync<BadRowRouteOptions> = async (app, { openapi, badRows }) => {
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/bad-rows', tag: 'events', errorStyle: 'serving',
     summary: 'Recent bad rows (rejected events) with their reasons, newest first',
@@ -17,6 +22,6 @@ export function badRowRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb
       schema: BadRowsResponse,
       example: { total: 1, bad_rows: [BAD_ROW] },
     },
-    handler: ({ query }) => ({ total: sb.badRows.count, bad_rows: sb.badRows.list(query.limit) }),
+    handler: ({ query }) => ({ total: badRows.count, bad_rows: badRows.list(query.limit) }),
   });
-}
+};

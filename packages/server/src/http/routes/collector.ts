@@ -8,14 +8,17 @@
  * The routes live in their own encapsulated context so they can read any body as text (a broken
  * JSON body must become a bad row, not a parser error) and add CORS headers to every reply.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type CollectorOutcome, type CollectorSource, collect } from '../../collector/collect.js';
 import { setCookieHeader } from '../../collector/cookie.js';
 import { corsHeaders, preflightHeaders } from '../../collector/cors.js';
 import { PIXEL_GIF } from '../../collector/pixel.js';
 import { SignalboxError } from '../../errors.js';
-import type { Signalbox } from '../../signalbox.js';
+import type { BadRows } from '../../bad-rows/bad-rows.js';
+import type { Metrics } from '../../metrics.js';
+import type { LoggedEvent } from '../../stream/durability.js';
+import type { ProcessSummary } from '../../stream/engine.js';
 import { PIXEL_QUERY, TP2_PAYLOAD } from '../examples.js';
 import { named } from '../openapi.js';
 import { type OpenApiCollector, type OperationSpec, defineRoute } from '../route.js';
@@ -76,11 +79,20 @@ function rawQuery(request: FastifyRequest): string {
   return q < 0 ? '' : request.url.slice(q + 1);
 }
 
-export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+export interface CollectorRouteOptions {
+  openapi: OpenApiCollector;
+  badRows: Pick<BadRows, 'add'>;
+  /** Log good events durably and process them (the one way events enter). */
+  ingest: (events: LoggedEvent[]) => Promise<ProcessSummary>;
+  metrics: Pick<Metrics, 'collectorEvents' | 'collectorRequests'>;
+  clock: () => number;
+}
+
+export const collectorRoutes: FastifyPluginAsync<CollectorRouteOptions> = async (app, { openapi, badRows, ingest, metrics, clock }) => {
   const keepBad = (source: CollectorSource, outcome: CollectorOutcome) => {
     if (outcome.bad.length === 0) return;
-    sb.metrics.collectorEvents.inc({ outcome: 'bad' }, outcome.bad.filter((b) => b.position !== undefined).length);
-    sb.badRows.add(outcome.bad.map((b) => ({
+    metrics.collectorEvents.inc({ outcome: 'bad' }, outcome.bad.filter((b) => b.position !== undefined).length);
+    badRows.add(outcome.bad.map((b) => ({
       source,
       reasons: b.reasons,
       payload: b.payload,
@@ -93,7 +105,7 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
     const outcome = collect({
       source,
       method,
-      receivedAt: sb.clock(),
+      receivedAt: clock(),
       rawQuery: rawQuery(request),
       body: typeof request.body === 'string' ? request.body : undefined,
       contentType: header(request, 'content-type'),
@@ -111,8 +123,8 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
       throw new SignalboxError(code, `${outcome.failure.reason} (kept as a bad row)`);
     }
     if (outcome.good.length > 0) {
-      await sb.ingest(outcome.good);
-      sb.metrics.collectorEvents.inc({ outcome: 'good' }, outcome.good.length);
+      await ingest(outcome.good);
+      metrics.collectorEvents.inc({ outcome: 'good' }, outcome.good.length);
     }
   };
 
@@ -132,7 +144,7 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
       if (length > COLLECTOR_BODY_LIMIT) {
         const source: CollectorSource = request.url.startsWith(TP2_PATH) ? 'collector/tp2' : 'collector/i';
         const reason = `request body is ${length} bytes, more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`;
-        sb.badRows.add([{ source, reasons: [reason], payload: `(${length} bytes, not kept)` }]);
+        badRows.add([{ source, reasons: [reason], payload: `(${length} bytes, not kept)` }]);
         throw new SignalboxError('SIGNALBOX_ERR_REQUEST_TOO_LARGE', `${reason}; split it into smaller batches`);
       }
     });
@@ -146,10 +158,10 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
       const reason = code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? `request body is more than the collector's ${COLLECTOR_BODY_LIMIT}-byte limit`
         : `content type must be application/json, got ${JSON.stringify(header(request, 'content-type') ?? '')}`;
-      sb.badRows.add([{ source, reasons: [reason], payload: '(not kept)' }]);
+      badRows.add([{ source, reasons: [reason], payload: '(not kept)' }]);
     });
     collector.addHook('onResponse', async (request, reply) => {
-      sb.metrics.collectorRequests.inc({ method: request.method, path: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+      metrics.collectorRequests.inc({ method: request.method, path: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
     });
 
     defineRoute(collector, openapi, {
@@ -189,4 +201,4 @@ export function collectorRoutes(app: FastifyInstance, openapi: OpenApiCollector,
       });
     }
   });
-}
+};

@@ -1,15 +1,21 @@
 /** `/api/v1/engines/*`: publish and unpublish by reference, and what the engines compute. */
 import { PublishRequest } from '@signalbox/core';
-import type { FastifyInstance } from 'fastify';
-import type { Signalbox } from '../../signalbox.js';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from '../../registry/registry.js';
 import { BIG_CART, PUBLISHED_AT, PUBLISH_REQUEST, STREAM_ATTRIBUTES } from '../examples.js';
 import { EngineInterventionsResponse, PublishResponse, StreamAttributesResponse, UnpublishResponse } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
 const unresolved = { SIGNALBOX_ERR_REGISTRY_NOT_FOUND: 'attribute group "shopper" version 1 not found' };
 
-export function engineRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  const { registry } = sb;
+export interface EngineRouteOptions {
+  openapi: OpenApiCollector;
+  registry: Pick<Registry, 'setPublished' | 'streamView' | 'publishedInterventions'>;
+  /** When the published set last changed (ISO-8601). */
+  publishedAt: () => string;
+}
+
+export const engineRoutes: FastifyPluginAsync<EngineRouteOptions> = async (app, { openapi, registry, publishedAt }) => {
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/engines/publish', tag: 'engines', summary: 'Publish attribute keys, groups, services and interventions', body: PublishRequest,
     examples: { body: PUBLISH_REQUEST },
@@ -34,11 +40,11 @@ export function engineRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb
       schema: StreamAttributesResponse,
       example: { attributes: STREAM_ATTRIBUTES, published_at: PUBLISHED_AT },
     },
-    handler: () => ({ attributes: registry.streamView(), published_at: sb.publishedAt() }),
+    handler: () => ({ attributes: registry.streamView(), published_at: publishedAt() }),
   });
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/engines/interventions', tag: 'engines', summary: 'The published rule interventions the stream engine evaluates',
     response: { description: 'The published interventions', schema: EngineInterventionsResponse, example: { interventions: [BIG_CART], published_at: PUBLISHED_AT } },
-    handler: () => ({ interventions: registry.publishedInterventions(), published_at: sb.publishedAt() }),
+    handler: () => ({ interventions: registry.publishedInterventions(), published_at: publishedAt() }),
   });
-}
+};

@@ -6,10 +6,12 @@
  */
 import { EnrichedEventError, jsonText, jsonTextHoldsMoreContainersThan, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import { jsonReasons, tsvReasons } from '../../bad-rows/reasons.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { MAX_PAYLOAD } from '../../bad-rows/bad-rows.js';
 import { SignalboxError } from '../../errors.js';
-import type { Signalbox } from '../../signalbox.js';
+import type { BadRows } from '../../bad-rows/bad-rows.js';
+import type { Metrics } from '../../metrics.js';
+import type { ProcessSummary } from '../../stream/engine.js';
 import type { LoggedEvent } from '../../stream/durability.js';
 import { missingBody } from '../../validation.js';
 import { EVENTS_BATCH, EVENTS_RESULT, EVENTS_TSV } from '../examples.js';
@@ -100,14 +102,20 @@ class RawJson {
   constructor(readonly text: string) {}
 }
 
-export function eventRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  // An encapsulated scope: only this route reads JSON bodies as text. Empty is no body, as everywhere (http/json-body.ts).
-  void app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body === '' ? undefined : new RawJson(String(body))));
-    eventsRoute(scope, openapi, sb);
-  });
+export interface EventRouteOptions {
+  openapi: OpenApiCollector;
+  badRows: Pick<BadRows, 'add'>;
+  /** Log good events durably and process them (the one way events enter). */
+  ingest: (events: LoggedEvent[]) => Promise<ProcessSummary>;
+  metrics: Pick<Metrics, 'rejectedEvents'>;
 }
+
+export const eventRoutes: FastifyPluginAsync<EventRouteOptions> = async (app, options) => {
+  // The plugin is its own scope: only this route reads JSON bodies as text. Empty is no body, as everywhere (http/json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body === '' ? undefined : new RawJson(String(body))));
+  eventsRoute(app, options);
+};
 
 function parseBody(body: unknown): ParsedBatch {
   if (typeof body === 'string') return parseTsvBody(body);
@@ -124,7 +132,7 @@ function parseBody(body: unknown): ParsedBatch {
   return parseJsonEvents(body);
 }
 
-function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+function eventsRoute(app: FastifyInstance, { openapi, badRows, ingest, metrics }: EventRouteOptions): void {
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/events', tag: 'events', errorStyle: 'serving', bodyLimit: EVENTS_BODY_LIMIT,
     summary: 'Send enriched events: TSV lines or a JSON array of events in the analytics-SDK shape',
@@ -147,8 +155,8 @@ function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signal
     handler: async ({ request }) => {
       if (request.body === undefined || request.body === '') throw missingBody();
       const batch = parseBody(request.body);
-      sb.metrics.rejectedEvents.inc(batch.rejected.length);
-      sb.badRows.add(batch.rejected.map((r) => ({
+      metrics.rejectedEvents.inc(batch.rejected.length);
+      badRows.add(batch.rejected.map((r) => ({
         source: 'api/events',
         reasons: r.reasons,
         payload: r.payload,
@@ -158,7 +166,7 @@ function eventsRoute(app: FastifyInstance, openapi: OpenApiCollector, sb: Signal
         const first = batch.rejected.slice(0, 5).map((r) => `${r.line !== undefined ? `line ${r.line}` : `element ${r.index}`}: ${r.reasons.join('; ')}`);
         throw new SignalboxError('SIGNALBOX_ERR_EVENTS_NONE_VALID', `no valid event in the request (${batch.rejected.length} rejected; ${first.join('; ')})`);
       }
-      const summary = batch.accepted.length > 0 ? await sb.ingest(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
+      const summary = batch.accepted.length > 0 ? await ingest(batch.accepted) : { processed: 0, duplicates: 0, updates: 0 };
       return {
         accepted: batch.accepted.length,
         processed: summary.processed,

@@ -3,11 +3,10 @@
  * (Prometheus), `GET /openapi.json`. `/health-all` answers 503 when a critical component fails,
  * else 200 with `ok` or `degraded` (health/report.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry as MetricsRegistry } from 'prom-client';
 import { z } from 'zod';
-import { type HealthSources, checkHealth } from '../../health/checks.js';
 import { COMPONENTS, HealthResponse, healthReport, httpStatusOf } from '../../health/report.js';
-import type { Signalbox } from '../../signalbox.js';
 import type { ApiDescription } from '../openapi.js';
 import { defineRoute } from '../route.js';
 
@@ -22,22 +21,14 @@ const METRICS_EXAMPLE = [
   '',
 ].join('\n');
 
-/** What the health checks read, from the composed Signalbox. */
-function healthSources(sb: Signalbox): HealthSources {
-  const { dispatcher, webhooks, evaluator } = sb.interventions;
-  return {
-    dataDir: sb.config.dataDir,
-    clock: sb.clock,
-    store: sb.store,
-    engine: sb.engine,
-    publishedInterventions: () => evaluator.interventions.length,
-    eventLog: { lastFailure: sb.durability.lastFailure, bytes: () => sb.durability.eventLog.bytesAfter({ segment: 0, offset: 0 }) },
-    loader: sb.loader,
-    webhooks: { pendingCount: dispatcher.pendingCount, retrying: () => dispatcher.retrying(), count: () => webhooks.list().length },
-  };
+export interface HealthRouteOptions {
+  openapi: ApiDescription;
+  /** Check every component now (health/checks.ts). */
+  checkHealth: () => Promise<HealthResponse>;
+  metrics: MetricsRegistry;
 }
 
-export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: Signalbox): void {
+export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, { openapi, checkHealth, metrics }) => {
   const common = { tag: 'operations', public: true } as const;
   defineRoute(app, openapi, {
     ...common, method: 'GET', url: '/health-all', summary: 'Health of the server and its components',
@@ -47,7 +38,7 @@ export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: 
       example: HEALTH_EXAMPLE,
     },
     handler: async ({ reply }) => {
-      const report = await checkHealth(healthSources(sb));
+      const report = await checkHealth();
       reply.status(httpStatusOf(report));
       return report;
     },
@@ -56,8 +47,8 @@ export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: 
     ...common, method: 'GET', url: '/metrics', summary: 'Prometheus metrics',
     response: { description: 'The Prometheus text format', contentType: 'text/plain; version=0.0.4', schema: z.string(), example: METRICS_EXAMPLE },
     handler: async ({ reply }) => {
-      reply.header('content-type', sb.metrics.registry.contentType);
-      return sb.metrics.registry.metrics();
+      reply.header('content-type', metrics.contentType);
+      return metrics.metrics();
     },
   });
   defineRoute(app, openapi, {
@@ -65,4 +56,4 @@ export function healthRoutes(app: FastifyInstance, openapi: ApiDescription, sb: 
     response: { description: 'The OpenAPI document', contentType: 'application/json', example: { openapi: '3.1.0', info: { title: 'Signalbox API' } } },
     handler: () => openapi.document,
   });
-}
+};

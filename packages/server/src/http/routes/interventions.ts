@@ -6,13 +6,12 @@
  * - `/api/v1/webhooks…` — server-side webhook sinks and their dead-letter list.
  */
 import { InterventionInstance } from '@signalbox/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SignalboxError } from '../../errors.js';
-import type { Target } from '../../interventions/index.js';
+import type { Interventions, Target } from '../../interventions/index.js';
 import { WebhookInput, publicWebhook } from '../../interventions/webhooks/webhook-store.js';
-import type { Signalbox } from '../../signalbox.js';
-import { AUTH_MESSAGES, checkBearerKey } from '../api-key.js';
+import { AUTH_MESSAGES } from '../api-key.js';
 import { INTERVENTION_ID, INTERVENTION_INSTANCE, INTERVENTION_PUSH, INTERVENTION_STREAM, PUBLISHED_AT, USER, WEBHOOK, WEBHOOK_CREATED, WEBHOOK_LISTED } from '../examples.js';
 import { DeadLettersCleared, DeadLettersResponse, Ok, PushResponse, WebhookCreated, WebhookReplaced, WebhookResponse } from '../responses.js';
 import { type OpenApiCollector, NameParam, defineRoute } from '../route.js';
@@ -42,10 +41,10 @@ export function targetsFromQuery(query: unknown): Target[] {
 }
 
 /** A Bearer key, when sent, must be right; without one only UUID identifiers may be subscribed to. */
-function checkStreamAccess(request: FastifyRequest, sb: Signalbox, targets: Target[]): void {
+function checkStreamAccess(request: FastifyRequest, checkKey: (header: string) => void, targets: Target[]): void {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    checkBearerKey(header, sb.apiKey);
+    checkKey(header);
     return;
   }
   const unsafe = targets.filter((t) => !UUID.test(t.id));
@@ -80,11 +79,19 @@ const DEAD_LETTER = {
   payload: { type: 'intervention', webhook: 'crm', intervention_id: INTERVENTION_ID, name: 'big_cart', version: 1, fired_at: PUBLISHED_AT, instances: [INTERVENTION_INSTANCE] },
 };
 
-export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  const { hub } = sb.interventions;
+export interface InterventionRouteOptions {
+  openapi: OpenApiCollector;
+  interventions: Pick<Interventions, 'hub' | 'push' | 'webhooks' | 'dispatcher'>;
+  /** Throws the auth error for an Authorization header that does not carry a valid key. */
+  checkKey: (header: string) => void;
+  clock: () => number;
+}
+
+export const interventionRoutes: FastifyPluginAsync<InterventionRouteOptions> = async (app, { openapi, interventions, checkKey, clock }) => {
+  const { hub } = interventions;
   // Streams never finish by themselves: end them so the server can close.
   app.addHook('preClose', (done) => {
-    sb.interventions.hub.close();
+    hub.close();
     done();
   });
 
@@ -110,7 +117,7 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
       if (targets.length === 0) {
         throw new SignalboxError('SIGNALBOX_ERR_INTERVENTIONS_NO_TARGETS', 'name at least one target: ?<attribute key>=<identifier>, e.g. ?domain_userid=<uuid>');
       }
-      checkStreamAccess(request, sb, targets);
+      checkStreamAccess(request, checkKey, targets);
       const lastEventId = request.headers['last-event-id'];
       reply.hijack();
       const res = reply.raw;
@@ -165,14 +172,14 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
       if (targets.length === 0) {
         throw new SignalboxError('SIGNALBOX_ERR_INTERVENTIONS_NO_TARGETS', 'name at least one target: ?<attribute key>=<identifier>, or "target_attribute_key" in the body');
       }
-      const { status } = sb.interventions.push(targets, body);
+      const { status } = interventions.push(targets, body);
       return { status };
     },
   });
 
   // ---- webhooks ----------------------------------------------------------------------------
 
-  const { webhooks, dispatcher } = sb.interventions;
+  const { webhooks, dispatcher } = interventions;
   const described = (name: string) => ({ ...publicWebhook(webhooks.get(name)), stats: dispatcher.stats(name) });
 
   defineRoute(app, openapi, {
@@ -188,7 +195,7 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
     examples: { body: WEBHOOK },
     response: { description: 'The webhook with its signing secret', schema: WebhookCreated, example: WEBHOOK_CREATED },
     errors: { SIGNALBOX_ERR_WEBHOOKS_EXISTS: 'webhook "crm" already exists; use PUT to replace it' },
-    handler: ({ body }) => webhooks.create(body, sb.clock()),
+    handler: ({ body }) => webhooks.create(body, clock()),
   });
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/webhooks/dead-letters', tag: 'webhooks',
@@ -223,7 +230,7 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
       if (body.name !== params.name) {
         throw new SignalboxError('SIGNALBOX_ERR_REQUEST_BAD', `the body names webhook "${body.name}" but the path names "${params.name}"`);
       }
-      return publicWebhook(webhooks.put(body, sb.clock()));
+      return publicWebhook(webhooks.put(body, clock()));
     },
   });
   defineRoute(app, openapi, {
@@ -238,4 +245,4 @@ export function interventionRoutes(app: FastifyInstance, openapi: OpenApiCollect
       return { ok: true };
     },
   });
-}
+};

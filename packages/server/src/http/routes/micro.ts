@@ -7,10 +7,11 @@
  * Filters come as Micro's JSON body on POST; GET also takes them as query parameters
  * (`?event_type=page_view&contexts=iglu:…&limit=5`), which Micro itself does not.
  */
-import type { FastifyInstance } from 'fastify';
+import type { EnrichedEvent } from '@signalbox/core';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { MicroStore } from '../../micro/micro-store.js';
-import type { Signalbox } from '../../signalbox.js';
+import type { BadRows } from '../../bad-rows/bad-rows.js';
 import { MICRO_BAD_EVENT, MICRO_GOOD_EVENT } from '../examples.js';
 import { MicroBadEvents, MicroGoodEvents, MicroSummary } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
@@ -44,9 +45,16 @@ const BadQuery = z.object({
   limit: z.coerce.number().int().min(0).optional(),
 });
 
-export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  const store = new MicroStore(sb.badRows);
-  sb.addEventSink((events) => store.add(events));
+export interface MicroRouteOptions {
+  openapi: OpenApiCollector;
+  badRows: BadRows;
+  /** Hear about every good event after it was processed. */
+  addEventSink: (sink: (events: EnrichedEvent[]) => void) => void;
+}
+
+export const microRoutes: FastifyPluginAsync<MicroRouteOptions> = async (app, { openapi, badRows, addEventSink }) => {
+  const store = new MicroStore(badRows);
+  addEventSink((events) => store.add(events));
   const common = { tag: 'micro', public: true } as const;
 
   for (const method of ['GET', 'POST'] as const) {
@@ -95,4 +103,4 @@ export function microRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb:
     summary: 'Bad events filtered by vendor, version and limit (Snowplow Micro `/micro/bad`)',
     handler: ({ body }) => store.bad(body ?? {}),
   });
-}
+};

@@ -6,9 +6,9 @@ import {
   RuleIntervention,
   Service,
 } from '@signalbox/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Signalbox } from '../../signalbox.js';
+import type { Registry } from '../../registry/registry.js';
 import { NameParam, type OpenApiCollector, QueryBool, VersionParam, defineRoute } from '../route.js';
 import { attributeGroupOutput, attributeKeyOutput } from '../../registry/outputs.js';
 import { BIG_CART, PRODUCT_SKU_KEY, PRODUCT_SKU_KEY_OUTPUT, SHOPPER_GROUP, SHOPPER_GROUP_OUTPUT, WEBSITE_SERVICE } from '../examples.js';
@@ -45,8 +45,14 @@ const serviceResponse = { description: 'The service', schema: Service, example: 
 const interventionResponse = { description: 'The intervention version', schema: RuleIntervention, example: BIG_CART };
 const deleted = { description: 'Deleted', schema: Ok, example: OK };
 
-export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
-  const { registry } = sb;
+export interface RegistryRouteOptions {
+  openapi: OpenApiCollector;
+  registry: Registry;
+  /** Delete a group version and the stored values no published version still computes. */
+  deleteGroupVersion: (name: string, version: number) => Promise<void>;
+}
+
+export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (app, { openapi, registry, deleteGroupVersion }) => {
   const groupOut = (g: AttributeGroup) => attributeGroupOutput(g, registry.resolveKey(g));
   const route = <B, Q, P>(spec: Parameters<typeof defineRoute<B, Q, P>>[2]) => defineRoute(app, openapi, spec);
 
@@ -106,7 +112,7 @@ export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, 
     description: 'The version must be unpublished and in no service. The Signals SDKs send `Content-Type: application/json` with an empty body here; that is accepted.',
     examples: { params: shopper }, response: deleted,
     errors: { ...groupNotFound, SIGNALBOX_ERR_REGISTRY_IN_USE: 'attribute group "shopper" version 1 is published; unpublish it before deleting it' },
-    handler: async ({ params }) => { await sb.deleteGroupVersion(params.name, params.version); return OK; } });
+    handler: async ({ params }) => { await deleteGroupVersion(params.name, params.version); return OK; } });
   route({ method: 'PUT', url: `${groups}/:name/versions/:version/batch_source`, tag: 'registry', summary: 'Attach a warehouse table to a group version', params: VersionPath, body: BatchSourceInput,
     examples: {
       params: shopper,
@@ -168,4 +174,4 @@ export function registryRoutes(app: FastifyInstance, openapi: OpenApiCollector, 
     examples: { params: { name: 'big_cart', version: 1 } }, response: deleted,
     errors: { ...interventionNotFound, SIGNALBOX_ERR_REGISTRY_IN_USE: 'intervention "big_cart" version 1 is published; unpublish it before deleting it' },
     handler: ({ params }) => { registry.deleteIntervention(params.name, params.version); return OK; } });
-}
+};

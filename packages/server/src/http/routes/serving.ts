@@ -1,13 +1,21 @@
 /** Serving (reference §3.3–3.4, §4.12): read attributes, delete an identifier's data. */
 import { GetOnlineAttributesRequest } from '@signalbox/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Signalbox } from '../../signalbox.js';
+import type { OnlineAttributes as OnlineAttributesReader } from '../../serving/online-attributes.js';
 import { ONLINE_ATTRIBUTES, ONLINE_ATTRIBUTES_REQUEST, USER } from '../examples.js';
 import { DeletionResponse, OnlineAttributes } from '../responses.js';
 import { type OpenApiCollector, defineRoute } from '../route.js';
 
-export function servingRoutes(app: FastifyInstance, openapi: OpenApiCollector, sb: Signalbox): void {
+export interface ServingRouteOptions {
+  openapi: OpenApiCollector;
+  onlineAttributes: Pick<OnlineAttributesReader, 'read'>;
+  /** Forget an identifier (design §3): true when anything was stored. */
+  deleteIdentifier: (attributeKey: string, identifier: string) => Promise<boolean>;
+  clock: () => number;
+}
+
+export const servingRoutes: FastifyPluginAsync<ServingRouteOptions> = async (app, { openapi, onlineAttributes, deleteIdentifier, clock }) => {
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/get-online-attributes', tag: 'serving', errorStyle: 'serving',
     summary: 'Read attributes of a service or of qualified group attributes for 1–100 identifiers',
@@ -22,7 +30,7 @@ export function servingRoutes(app: FastifyInstance, openapi: OpenApiCollector, s
         'service "website" pins attribute group "shopper" version 1, which is not published, so its values are not computed; publish it again or pin a published version',
       SIGNALBOX_ERR_SERVING_BAD_REQUEST: 'attribute group "shopper" version 1 is keyed by "domain_userid", but the request sends "user_id" identifiers',
     },
-    handler: ({ body }) => sb.onlineAttributes.read(body, sb.clock()),
+    handler: ({ body }) => onlineAttributes.read(body, clock()),
   });
   defineRoute(app, openapi, {
     method: 'DELETE', url: '/api/v1/:attribute_key/:identifier', tag: 'serving', errorStyle: 'serving',
@@ -35,7 +43,7 @@ export function servingRoutes(app: FastifyInstance, openapi: OpenApiCollector, s
       example: { keys_found: true, message: `deleted all attributes of domain_userid "${USER}"` },
     },
     handler: async ({ params }) => {
-      const found = await sb.durability.deleteIdentifier(params.attribute_key, params.identifier);
+      const found = await deleteIdentifier(params.attribute_key, params.identifier);
       return {
         keys_found: found,
         message: found
@@ -44,4 +52,4 @@ export function servingRoutes(app: FastifyInstance, openapi: OpenApiCollector, s
       };
     },
   });
-}
+};
