@@ -45,7 +45,8 @@ type Operation =
 type Queued = Operation & { fail: (e: unknown) => void };
 
 interface SnapshotImage {
-  format: 1;
+  /** 2: per-identifier dedupe entries and batch values in `store`. */
+  format: 1 | 2;
   position: LogPosition;
   view: PublishedStreamAttribute[];
   store: MemoryStoreImage;
@@ -89,7 +90,7 @@ export class Durability {
   }
 
   /** Load the last snapshot and replay the log after it. Returns how many records were replayed. */
-  recover(): number {
+  async recover(): Promise<number> {
     let position: LogPosition = { segment: 0, offset: 0 };
     if (existsSync(this.snapshotPath)) {
       const image = deserialize(readFileSync(this.snapshotPath)) as SnapshotImage;
@@ -101,8 +102,8 @@ export class Durability {
     let replayed = 0;
     let batch: EnrichedEvent[] = [];
     let batchNow = 0;
-    const flushBatch = () => {
-      if (batch.length > 0) this.engine.process(batch, batchNow);
+    const flushBatch = async () => {
+      if (batch.length > 0) await this.engine.process(batch, batchNow);
       batch = [];
     };
     for (const record of this.log.readFrom(position)) {
@@ -112,19 +113,19 @@ export class Durability {
         const tab = record.indexOf('\t', 2);
         const now = Number(record.slice(2, tab));
         const text = record.slice(tab + 1);
-        if (now !== batchNow) flushBatch();
+        if (now !== batchNow) await flushBatch();
         batchNow = now;
         batch.push(kind === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text)));
         continue;
       }
-      flushBatch();
+      await flushBatch();
       const payload = JSON.parse(record.slice(2)) as unknown;
       if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
-      else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
-      else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
+      else if (kind === 'D') await this.store.dropDefinitions(new Set(payload as string[]));
+      else if (kind === 'X') await this.store.deleteIdentifier(...(payload as [string, string]));
       else if (kind === 'I') this.setInterventions(payload);
     }
-    flushBatch();
+    await flushBatch();
     this.log.open();
     return replayed;
   }
@@ -229,19 +230,24 @@ export class Durability {
       for (const op of ops) op.fail(error);
       return;
     }
-    this.inFlight = new Promise((settled) => {
+    // In flight until the batch is applied too: the next commit is applied after this one.
+    this.inFlight = new Promise<void>((synced) => {
       this.log.sync((error) => {
-        this.inFlight = undefined;
         if (error) {
           this.failed(error, now);
           for (const op of ops) op.fail(error);
-        } else {
-          this.failure = undefined;
-          this.apply(ops, now);
+          synced();
+          return;
         }
-        settled();
-        this.scheduleFlush();
+        this.failure = undefined;
+        this.apply(ops, now).then(synced, (applyError: unknown) => {
+          for (const op of ops) op.fail(applyError);
+          synced();
+        });
       });
+    }).then(() => {
+      this.inFlight = undefined;
+      this.scheduleFlush();
     });
   }
 
@@ -261,13 +267,13 @@ export class Durability {
     return lines.join('');
   }
 
-  private apply(ops: Queued[], now: number): void {
+  private async apply(ops: Queued[], now: number): Promise<void> {
     for (const op of ops) {
-      if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
+      if (op.kind === 'events') op.done(await this.engine.process(op.events.map((e) => e.event), now));
       else if (op.kind === 'view') { this.setView(op.view); op.done(); }
-      else if (op.kind === 'drop') { this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
+      else if (op.kind === 'drop') { await this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
       else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
-      else op.done(this.store.deleteIdentifier(op.keyName, op.id));
+      else op.done(await this.store.deleteIdentifier(op.keyName, op.id));
     }
     if (this.log.currentSize >= this.options.segmentBytes) {
       this.log.rotate();
@@ -280,7 +286,7 @@ export class Durability {
   snapshot(): void {
     const position = this.log.position();
     const image: SnapshotImage = {
-      format: 1,
+      format: 2,
       position,
       view: JSON.parse(this.viewText) as PublishedStreamAttribute[],
       store: this.store.image(),
@@ -299,7 +305,7 @@ export class Durability {
       const now = this.options.clock();
       try {
         this.log.append(this.records(ops, now));
-        this.apply(ops, now);
+        await this.apply(ops, now);
       } catch (error) {
         for (const op of ops) op.fail(error);
       }
