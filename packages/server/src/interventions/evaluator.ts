@@ -9,8 +9,8 @@
  * 2. targets are the intervention's target keys whose identifier is present in the event;
  * 3. if the criteria hold, each target's marker for (intervention, version) is claimed in the
  *    Profiles Store; only targets whose claim this evaluation won fire (two workers never fire
- *    the same intervention twice), and every claim moves the marker's expiry on, as the target's
- *    state TTL does;
+ *    the same intervention twice). Claimed or renewed (when the criteria do not hold), a live
+ *    marker's expiry moves on with every evaluation, as the target's state TTL does;
  * 4. one `intervention_id` is minted for this firing, each winning target gets an instance whose
  *    `attributes` are the target key's referenced attributes as strings (JSON text for non-strings).
  *
@@ -104,7 +104,10 @@ export class InterventionEvaluator {
     }
     if (targets.length === 0) return;
     this.counters.evaluations++;
-    if (!intervention.evaluate((reference) => context.read(intervention, reference))) return;
+    if (!intervention.evaluate((reference) => context.read(intervention, reference))) {
+      await Promise.all(targets.map((t) => this.store.renew(t.keyName, t.id, intervention.marker, now + t.ttlMs, now)));
+      return;
+    }
     const won = await Promise.all(targets.map((t) => this.store.claim(t.keyName, t.id, intervention.marker, now + t.ttlMs, now)));
     const pending = targets.filter((_, i) => won[i]);
     if (pending.length === 0) return;

@@ -195,6 +195,16 @@ export function profilesStoreConformance(name: string, factory: ProfilesStoreFac
         expect(await store.claim(KEY, 'u1', 'm', NOW + 30_000, NOW + 20_000)).toBe(false);
         expect(await store.claim(KEY, 'u1', 'm', NOW + 40_000, NOW + 30_000)).toBe(true);
       });
+
+      it('renew moves a live marker on and sets none', async () => {
+        await store.renew(KEY, 'u1', 'm', NOW + 50_000, NOW);
+        expect(await store.claim(KEY, 'u1', 'm', NOW + 10_000, NOW)).toBe(true);
+        await store.renew(KEY, 'u1', 'm', NOW + 30_000, NOW + 5000);
+        expect(await store.claim(KEY, 'u1', 'm', NOW + 30_000, NOW + 20_000)).toBe(false);
+        // Expired markers are not brought back.
+        await store.renew(KEY, 'u1', 'm', NOW + 90_000, NOW + 30_000);
+        expect(await store.claim(KEY, 'u1', 'm', NOW + 100_000, NOW + 31_000)).toBe(true);
+      });
     });
 
     describe('batch values', () => {

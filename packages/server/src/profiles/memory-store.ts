@@ -129,6 +129,13 @@ export class MemoryProfilesStore implements ProfilesStore {
     return Promise.resolve(held === undefined || held <= now);
   }
 
+  renew(keyName: string, id: string, marker: string, expiresAt: number, now: number): Promise<void> {
+    const set = this.markers.get(profileId(keyName, id));
+    const held = set?.get(marker);
+    if (held !== undefined && held > now) set!.set(marker, expiresAt);
+    return Promise.resolve();
+  }
+
   writeBatchValues(values: readonly BatchValueWrite[]): Promise<void> {
     for (const { keyName, id, hash, value, timestamp } of values) {
       const pid = profileId(keyName, id);

@@ -77,6 +77,9 @@ export interface ProfilesStore {
    */
   claim(keyName: string, id: string, marker: string, expiresAt: number, now: number): Promise<boolean>;
 
+  /** Move a live marker's expiry to `expiresAt`; nothing when there is none at `now` (a rule evaluated and not holding). */
+  renew(keyName: string, id: string, marker: string, expiresAt: number, now: number): Promise<void>;
+
   /** Store batch values; a write older than the value held (by timestamp) is ignored. */
   writeBatchValues(values: readonly BatchValueWrite[]): Promise<void>;
 
