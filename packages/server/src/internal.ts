@@ -8,5 +8,8 @@ export { CompiledView } from './stream/compiled-view.js';
 export { MemoryProfilesStore } from './profiles/memory-store.js';
 export { profilesStoreConformance, type ProfilesStoreFactory } from './profiles/conformance.js';
 export type * from './profiles/profiles-store.js';
+export { EmbeddedEventSource } from './sources/embedded-source.js';
+export { eventSourceConformance, type EventSourcePlace } from './sources/conformance.js';
+export type * from './sources/event-source.js';
 export { DuckDBWarehouse, PostgresWarehouse, WarehouseLoader } from './warehouse/index.js';
 export { DetailError, ServingError, type ApiDescription, type DescribedOperation } from './http/openapi.js';
