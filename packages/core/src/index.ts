@@ -14,3 +14,4 @@ export * from './semantics/aggregation.js';
 export * from './semantics/hashing.js';
 export * from './semantics/naming.js';
 export * from './semantics/published-view.js';
+export * from './semantics/batch-plan.js';

@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ProfilesStore } from './profiles/profiles-store.js';
+import type { MemoryProfilesStore } from './profiles/memory-store.js';
 import type { StreamEngine } from './stream/engine.js';
 import type { LoaderBacklog } from './warehouse/backlog.js';
 import { withinTime } from './within-time.js';
@@ -92,7 +92,7 @@ export class Metrics {
   });
   private badRowCounts: () => ReadonlyMap<string, number> = () => new Map();
 
-  constructor(engine: StreamEngine, store: ProfilesStore, private readonly clock: () => number = Date.now) {
+  constructor(engine: StreamEngine, store: MemoryProfilesStore, private readonly clock: () => number = Date.now) {
     // Process and Node.js metrics (resident memory, heap, event-loop lag, GC) for operators.
     collectDefaultMetrics({ register: this.registry });
     // These three are gauges named like counters; the same numbers are the sums of the per-type

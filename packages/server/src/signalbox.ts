@@ -75,7 +75,8 @@ export class Signalbox {
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
-  readonly replayedRecords: number;
+  /** Log records replayed by `recover()`. */
+  replayedRecords = 0;
   private lastPublishedAt = new Date().toISOString();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
@@ -103,7 +104,11 @@ export class Signalbox {
       metrics: this.metrics.registry, dataDir: config.dataDir, config: interventionsConfig(config.interventions),
       defaultTtlSeconds: config.defaultTtlSeconds, clock, logger,
     });
-    this.replayedRecords = this.durability.recover();
+  }
+
+  /** Rebuild engine state from the snapshot and the log, then go live. Call once, before serving. */
+  async recover(): Promise<void> {
+    this.replayedRecords = await this.durability.recover();
     this.interventions.start();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
@@ -190,6 +195,7 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
   let app: FastifyInstance;
   let url = '';
   try {
+    await signalbox.recover();
     await signalbox.loader.start();
     await signalbox.syncView();
     signalbox.startSweeping();
