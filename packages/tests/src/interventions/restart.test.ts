@@ -196,15 +196,16 @@ describe('webhook attempts across kill -9', () => {
 
     // Each run is killed once its attempt has been answered (and the failure recorded).
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await waitFor(() => got.length === attempt, `attempt ${attempt}`);
+      // A restarted process on a loaded machine can take many seconds to resend: wait generously.
+      await waitFor(() => got.length === attempt, `attempt ${attempt}`, 30_000);
       await until(async () => (await running.call('GET', '/api/v1/webhooks/down')).body.stats.failedAttempts === attempt, `failure ${attempt} recorded`);
       await stop(running, 'SIGKILL');
       running = await startProcess(dataDir);
     }
-    await waitFor(() => got.length === 4, 'attempt 4');
+    await waitFor(() => got.length === 4, 'attempt 4', 30_000);
     expect(got.map((g) => g.attempt)).toEqual([1, 2, 3, 4]);
     expect(new Set(got.map((g) => g.intervention_id)).size).toBe(1);
-  });
+  }, 180_000);
 });
 
 /** A receiver that records each body (with the status it answered) and answers `answer()`. */
