@@ -101,7 +101,7 @@ export class Metrics {
 
     const r = this.registry;
     countFrom(r, 'signalbox_events_processed_total', 'Events processed by the stream engine', () => engine.counters.events);
-    countFrom(r, 'signalbox_events_duplicate_total', 'Events skipped because their event_id was already processed', () => engine.counters.duplicates);
+    countFrom(r, 'signalbox_events_duplicate_total', 'Events skipped because every identifier they update had already consumed their event_id', () => engine.counters.duplicates);
     countFrom(r, 'signalbox_attribute_updates_total', 'Attribute state updates', () => engine.counters.updates);
     countFrom(r, 'signalbox_values_skipped_total', 'Values a numeric aggregation could not use', () => engine.counters.skippedValues);
     countFrom(r, 'signalbox_events_late_total', 'Events ignored by an attribute because their tile was already outside its window', () => engine.counters.lateEvents);
