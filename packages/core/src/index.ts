@@ -1,3 +1,4 @@
+export * from './errors.js';
 export * from './definitions/index.js';
 export * from './events/index.js';
 export * from './json-limits.js';
