@@ -3,7 +3,8 @@
  * (or some of its attributes). Usage: node --expose-gc bench/mem-probe.mjs [N] [attr,attr…]
  */
 import { parseEnrichedTsv, buildStreamView, AttributeGroup, builtInKey } from '@signalbox/core';
-import { CompiledView, MemoryProfilesStore, StreamEngine } from '@signalbox/server/internal';
+import { CompiledView } from '@signalbox/core';
+import { MemoryProfilesStore, StreamEngine } from '@signalbox/server/internal';
 import { eventLines, userId, BENCH_GROUP } from './lib.mjs';
 const N = Number(process.argv[2] ?? 100000);
 const only = process.argv[3]; const group = AttributeGroup.parse(only ? { ...BENCH_GROUP, attributes: BENCH_GROUP.attributes.filter((a) => only.split(',').includes(a.name)) } : BENCH_GROUP);

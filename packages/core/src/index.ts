@@ -15,4 +15,6 @@ export * from './semantics/aggregation.js';
 export * from './semantics/hashing.js';
 export * from './semantics/naming.js';
 export * from './semantics/published-view.js';
+export * from './semantics/compiled-view.js';
+export * from './semantics/intervention-criteria.js';
 export * from './semantics/batch-plan.js';

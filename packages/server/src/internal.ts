@@ -4,7 +4,6 @@
  */
 export { EventLog, type LogPosition } from './stream/event-log.js';
 export { StreamEngine } from './stream/engine.js';
-export { CompiledView } from './stream/compiled-view.js';
 export { MemoryProfilesStore } from './profiles/memory-store.js';
 export { profilesStoreConformance, type ProfilesStoreFactory } from './profiles/conformance.js';
 export type * from './profiles/profiles-store.js';

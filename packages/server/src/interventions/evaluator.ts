@@ -22,7 +22,7 @@ import type { EnrichedEvent, InterventionInstance } from '@signalbox/core';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 import { type ReadableAttribute, type StateOf, hasLiveState, positionsOf, readLiveAttribute, readsOf, stateLookup } from '../serving/attribute-reader.js';
 import type { AttributeTouch, TouchListener } from '../stream/engine.js';
-import type { CriteriaCounters } from './criteria.js';
+import type { CriteriaCounters } from '@signalbox/core';
 import { type CompiledIntervention, type CompiledInterventions, type InterventionView, compileView } from './view.js';
 
 /** One firing: one id, one instance per target. */

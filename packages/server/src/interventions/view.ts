@@ -23,9 +23,11 @@ import {
   criteriaReferences,
   durationSeconds,
   keyProperty,
+  type CompiledCriteria,
+  type CriteriaOptions,
+  compileCriteria,
 } from '@signalbox/core';
 import { type ReadableAttribute, readableAttribute } from '../serving/attribute-reader.js';
-import { type CompiledCriteria, type CriteriaOptions, compileCriteria } from './criteria.js';
 
 export interface ViewReference {
   /** `group:attr` as written in the criteria. */

@@ -21,8 +21,8 @@ import {
   outputValue,
   readValue,
   typeDefault,
+  specOf,
 } from '@signalbox/core';
-import { specOf } from '../stream/compiled-view.js';
 
 export interface ReadableAttribute {
   name: string;

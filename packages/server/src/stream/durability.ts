@@ -25,7 +25,7 @@ import { type EnrichedEvent, type PublishedStreamAttribute, canonicalJson } from
 import { writeFileDurably } from '../durable-file.js';
 import type { MemoryProfilesStore, MemoryStoreImage } from '../profiles/memory-store.js';
 import { decodeRecord, encodeChangeRecord, encodeEventRecord, parseLoggedEvent } from '../sources/log-record.js';
-import { CompiledView } from './compiled-view.js';
+import { CompiledView } from '@signalbox/core';
 import type { ProcessSummary, StreamEngine } from './engine.js';
 import { EventLog, type LogPosition } from './event-log.js';
 

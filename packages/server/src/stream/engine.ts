@@ -10,7 +10,7 @@
  */
 import { type EnrichedEvent, eventTime, planBatches } from '@signalbox/core';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
-import { CompiledView } from './compiled-view.js';
+import { CompiledView } from '@signalbox/core';
 
 export { eventTime };
 

@@ -1,6 +1,6 @@
 import { type InterventionCriteria, InterventionCriteriaSchema } from '@signalbox/core';
 import { describe, expect, it } from 'vitest';
-import { type CriteriaCounters, compileCriteria } from './criteria.js';
+import { type CriteriaCounters, compileCriteria } from './intervention-criteria.js';
 
 const evaluate = (criteria: InterventionCriteria, values: Record<string, unknown>, options = {}) =>
   compileCriteria(InterventionCriteriaSchema.parse(criteria), options)((ref) => values[ref]);

@@ -1,20 +1,17 @@
 /**
  * The engine view compiled for the hot path: each published attribute gets its readers, filter
  * and aggregation spec once, and events are routed to candidate attributes by a cache keyed on
- * (vendor, name, version), so an event only meets the attributes that select it.
+ * (vendor, name, version), so an event only meets the attributes that select it. Pure (design §4):
+ * the stream engine, the serving reader and backfill share it.
  */
-import {
-  type AggregationSpec,
-  type EnrichedEvent,
-  type EventFilter,
-  type PropertyReader,
-  type PublishedStreamAttribute,
-  compileEventFilter,
-  compilePropertyReader,
-  eventMatches,
-  windowFor,
-  durationSeconds,
-} from '@signalbox/core';
+import type { EnrichedEvent } from '../events/enriched-event.js';
+import { durationSeconds } from '../time/duration.js';
+import type { AggregationSpec } from './aggregation.js';
+import { type EventFilter, compileEventFilter } from './event-filter.js';
+import { eventMatches } from './event-matching.js';
+import { type PropertyReader, compilePropertyReader } from './property-reader.js';
+import type { PublishedStreamAttribute } from './published-view.js';
+import { windowFor } from './windows.js';
 
 export interface CompiledAttribute {
   definition: PublishedStreamAttribute;

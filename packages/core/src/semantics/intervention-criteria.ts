@@ -14,7 +14,9 @@
  *
  * Pure: no I/O and no clock.
  */
-import { type InterventionCriteria, type InterventionCriterion, LinearRegex, compare } from '@signalbox/core';
+import type { InterventionCriteria, InterventionCriterion } from '../definitions/intervention.js';
+import { compare } from './compare.js';
+import { LinearRegex } from './linear-regex.js';
 
 /** Reads a referenced attribute's current value; null or undefined when it has none. */
 export type ReferenceReader = (reference: string) => unknown;
