@@ -2,8 +2,7 @@
  * In-process probe of the engine alone: heap per identifier and events/s for the bench group
  * (or some of its attributes). Usage: node --expose-gc bench/mem-probe.mjs [N] [attr,attr…]
  */
-import { parseEnrichedTsv, buildStreamView, AttributeGroup, builtInKey } from '@signalbox/core';
-import { CompiledView } from '@signalbox/core';
+import { AttributeGroup, CompiledView, buildStreamView, builtInKey, parseEnrichedTsv } from '@signalbox/core';
 import { MemoryProfilesStore, StreamEngine } from '@signalbox/server/internal';
 import { eventLines, userId, BENCH_GROUP } from './lib.mjs';
 const N = Number(process.argv[2] ?? 100000);
