@@ -16,7 +16,7 @@ export const BatchSource = definitionObject({
   timestamp_field: Name,
   description: Description,
   owner: Owner,
-}, ['created_timestamp_column', 'date_partition_column', ...BOOKKEEPING_FIELDS]);
+}, { ignored: ['created_timestamp_column', 'date_partition_column', ...BOOKKEEPING_FIELDS] });
 export type BatchSource = z.output<typeof BatchSource>;
 
 /** The batch CLI sends `wh_schema` where the model says `schema` (reference §5.8): accept both. */
@@ -56,7 +56,10 @@ export const AttributeGroup = definitionObject(
     is_published: IsPublished,
     backfill_since_tstamp: optional(z.iso.datetime({ offset: true, local: true })),
   },
-  [...GROUP_OUTPUT_FIELDS, ...BOOKKEEPING_FIELDS],
+  {
+    ignored: [...GROUP_OUTPUT_FIELDS, ...BOOKKEEPING_FIELDS],
+    unsupported: { refresh_rate: 'warehouse groups have no per-group sync schedule here; remove it' },
+  },
 )
   .superRefine((g, ctx) => {
     if (!g.offline) {

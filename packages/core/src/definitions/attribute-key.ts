@@ -16,7 +16,7 @@ export const AttributeKey = definitionObject({
   property: optional(Property),
   ttl: optional(Duration),
   is_published: IsPublished,
-}, ['blobl_path', ...BOOKKEEPING_FIELDS]);
+}, { ignored: ['blobl_path', ...BOOKKEEPING_FIELDS] });
 export type AttributeKey = z.output<typeof AttributeKey>;
 
 export const BUILT_IN_KEYS = ['domain_userid', 'domain_sessionid', 'network_userid', 'user_id'] as const;

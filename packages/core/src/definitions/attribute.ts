@@ -28,6 +28,11 @@ export const Attribute = definitionObject({
     criteria: optional(Criteria),
     period: optional(Duration),
     default_value: optional(z.union([DefaultScalar, z.array(DefaultScalar)])),
+}, {
+  unsupported: {
+    ttl: "a lifetime attribute lives as long as its group's ttl, else its key's; set the ttl there",
+    time_unit: 'the time_since_* aggregations are not available; remove it',
+  },
 })
   .superRefine((a, ctx) => {
     if (a.aggregation !== 'counter' && a.property === undefined) {

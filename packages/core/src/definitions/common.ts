@@ -28,12 +28,6 @@ export const Description = optional(z.string().max(10_000));
 export const Owner = optional(z.string().max(1_000));
 export const IsPublished = z.boolean().nullish().transform((v) => v ?? false);
 
-/** `{name}` — how groups, interventions and services point at attribute keys and services. */
-export const NameLink = z.object({ name: Name });
-/** `{name, version}` — how services and publish requests point at group and intervention versions. */
-export const VersionedLink = z.object({ name: Name, version: Version.nullish().transform((v) => v ?? 1) });
-export type VersionedLink = z.output<typeof VersionedLink>;
-
 /**
  * Fields Signals clients send that Signalbox reads nothing from — output-only fields a GET
  * answered (`full_name`, `blobl_path`), bookkeeping (`id`, `created_at`, `updated_at`) and
@@ -72,15 +66,49 @@ export function unknownFieldMessage(field: string, known: readonly string[]): st
   return `unknown field "${field}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (known fields: ${known.join(', ')})`;
 }
 
+/** For a Signals field Signalbox does not implement: what to do instead. */
+export function unsupportedFieldMessage(field: string, instead: string): string {
+  return `"${field}" is a Signals field Signalbox does not support yet; ${instead}`;
+}
+
+export interface DefinitionFields<I extends readonly string[] = readonly string[]> {
+  /** Fields read and dropped (see `Ignored`). */
+  ignored?: I;
+  /**
+   * Signals fields Signalbox does not implement, each with what to do instead. They are refused
+   * rather than ignored: ignoring one would make the definition behave unlike it does on Signals.
+   */
+  unsupported?: Readonly<Record<string, string>>;
+}
+
 /**
  * A definition object that refuses fields it does not know, so a typo (`"perod"`) is a 422
  * naming the field and the closest known one instead of a silently different definition.
- * `accepted` are fields read and dropped (see `Ignored`).
  */
-export function definitionObject<S extends z.ZodRawShape, const A extends readonly string[] = []>(shape: S, accepted?: A) {
+export function definitionObject<S extends z.ZodRawShape, const I extends readonly string[] = []>(
+  shape: S,
+  fields: DefinitionFields<I> = {},
+) {
   const known = Object.keys(shape);
-  const ignored = Object.fromEntries((accepted ?? []).map((f) => [f, Ignored])) as { [K in A[number]]: typeof Ignored };
+  const unsupported = new Map(Object.entries(fields.unsupported ?? {}));
+  const ignored = Object.fromEntries((fields.ignored ?? []).map((f) => [f, Ignored])) as { [K in I[number]]: typeof Ignored };
+  const message = (key: string) => {
+    const instead = unsupported.get(key);
+    return instead === undefined ? unknownFieldMessage(key, known) : unsupportedFieldMessage(key, instead);
+  };
   return z.strictObject({ ...shape, ...ignored }, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => unknownFieldMessage(k, known)).join('; ') : undefined),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map(message).join('; ') : undefined),
   });
 }
+
+/**
+ * `{name}` — how interventions and publish requests point at attribute keys and services. Links
+ * are definitions too: a misspelt field in one is refused, never read as a default.
+ */
+export const NameLink = definitionObject({ name: Name });
+/**
+ * `{name, version}` — how services and publish requests point at group and intervention
+ * versions. A misspelt `version` would otherwise pin version 1 without a word.
+ */
+export const VersionedLink = definitionObject({ name: Name, version: Version.nullish().transform((v) => v ?? 1) });
+export type VersionedLink = z.output<typeof VersionedLink>;

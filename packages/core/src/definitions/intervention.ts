@@ -12,6 +12,14 @@ export const INTERVENTION_OPERATORS = [
 ] as const;
 export type InterventionOperator = (typeof INTERVENTION_OPERATORS)[number];
 
+/** Signals' `changed` (reference §2.10, later) is named as not supported rather than as unknown. */
+const Operator = z.enum(INTERVENTION_OPERATORS, {
+  error: (issue) =>
+    issue.code === 'invalid_value' && issue.input === 'changed'
+      ? `"changed" is a Signals operator Signalbox does not support yet; use one of ${INTERVENTION_OPERATORS.join(', ')}`
+      : undefined,
+});
+
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 export const AttributeReference = z
   .string()
@@ -73,7 +81,7 @@ const CriteriaNode = definitionObject({
   any: optional(CriteriaList),
   none: optional(CriteriaList),
   attribute: optional(AttributeReference),
-  operator: optional(z.enum(INTERVENTION_OPERATORS)),
+  operator: optional(Operator),
   value: CriterionValue,
 })
   .superRefine((node, ctx) => {
@@ -111,7 +119,10 @@ export const RuleIntervention = definitionObject({
   criteria: z.preprocess(boundCriteriaDepth, InterventionCriteriaSchema),
   target_attribute_keys: optional(z.array(NameLink).min(1).max(100)),
   is_published: IsPublished,
-}, BOOKKEEPING_FIELDS);
+}, {
+  ignored: BOOKKEEPING_FIELDS,
+  unsupported: { payload_attribute_groups: 'the payload carries the attributes the criteria reference; remove it' },
+});
 export type RuleIntervention = z.output<typeof RuleIntervention>;
 
 /** What subscribers receive, and what a direct push sends. `target_entity` is the pre-0.3 name. */

@@ -42,17 +42,20 @@ export const PropertyPath = z
     message: 'must be a path of dot-separated field names and [n] indexes, such as $.user.name or items[0].price',
   });
 
+/** The date parts of later Signals versions (reference §2.1) are not computed: refused, not ignored. */
+const PROPERTY_FIELDS = { unsupported: { date_part: 'date parts are not available; read the whole value' } };
+
 export const AtomicProperty = definitionObject({
   type: z.literal('atomic'),
   name: z.enum(ATOMIC_COLUMNS, { message: 'must be an atomic column of the enriched event' }),
-});
+}, PROPERTY_FIELDS);
 export const EventProperty = definitionObject({
   type: z.literal('event'),
   vendor: z.string().min(1).max(128),
   name: z.string().min(1).max(128).regex(/^[a-zA-Z0-9-_]+$/),
   major_version: z.number().int().min(1),
   path: PropertyPath,
-});
+}, PROPERTY_FIELDS);
 export const EntityProperty = definitionObject({
   type: z.literal('entity'),
   vendor: z.string().min(1).max(128),
@@ -60,7 +63,7 @@ export const EntityProperty = definitionObject({
   major_version: z.number().int().min(1),
   path: PropertyPath,
   index: z.number().int().min(0).nullish().transform((v) => v ?? 0),
-});
+}, PROPERTY_FIELDS);
 
 export const Property = z.discriminatedUnion('type', [AtomicProperty, EventProperty, EntityProperty]);
 export type Property = z.output<typeof Property>;

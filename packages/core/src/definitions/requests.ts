@@ -1,12 +1,18 @@
 /** Request bodies of the engines and serving endpoints (reference §2.12, §3.4). */
 import { z } from 'zod';
-import { Name, NameLink, VersionedLink } from './common.js';
+import { Name, NameLink, VersionedLink, definitionObject } from './common.js';
 
-export const PublishRequest = z.object({
+/** A misspelt list (`attribute_group`) is refused rather than read as "nothing to publish". */
+export const PublishRequest = definitionObject({
   attribute_keys: z.array(NameLink).nullish(),
   attribute_groups: z.array(VersionedLink).nullish(),
   services: z.array(NameLink).nullish(),
   interventions: z.array(VersionedLink).nullish(),
+}, {
+  unsupported: {
+    event_logs: 'event logs are not available; remove it',
+    agentic_attributes: 'agentic attributes are not available; remove it',
+  },
 });
 export type PublishRequest = z.output<typeof PublishRequest>;
 

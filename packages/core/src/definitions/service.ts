@@ -8,5 +8,5 @@ export const Service = definitionObject({
   owner: Owner,
   attribute_groups: z.array(VersionedLink).min(1).max(100),
   is_published: IsPublished,
-}, BOOKKEEPING_FIELDS);
+}, { ignored: BOOKKEEPING_FIELDS });
 export type Service = z.output<typeof Service>;

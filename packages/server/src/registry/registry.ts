@@ -3,9 +3,13 @@
  * with their publish state (design §3 "Lifecycle", reference §3.6, §4.9).
  *
  * - POST of an existing (name[, version]) is a 400; PUT upserts. The SDKs rely on both.
- * - A published version is immutable except `description`, `owner` and `is_published`; what a
- *   write is compared in is the stored form, so a body GET returned is always accepted back.
+ * - A published version is immutable except `description`, `owner` and `is_published`, wherever
+ *   they appear; what a write is compared in is the stored form, so a body GET returned is always
+ *   accepted back.
  * - The built-in attribute keys are read-only; a PUT that would leave one as it is is a no-op.
+ * - A key a group carries in full must agree with the registered or built-in key of its name,
+ *   and a new key must agree with the keys published groups carry under its name: otherwise a
+ *   group would read another key than the one it was defined with, without a word.
  * - Every collection is a `Map` keyed by the client's names (registry-data.ts).
  * - Every change is persisted before it is acknowledged, and listeners hear when the published
  *   set changes so the stream engine can reload its view.
@@ -21,12 +25,11 @@ import {
   BUILT_IN_KEYS,
   buildStreamView,
   builtInKey,
-  canonicalJson,
   criteriaReferences,
   keyProperty,
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
-import { describeChanges, immutableChanges } from './changes.js';
+import { describeChanges, immutableChanges, keyDisagreements } from './changes.js';
 import { type RegistryData, type RegistryPersistence } from './registry-data.js';
 
 export interface GroupFilters {
@@ -126,9 +129,7 @@ export class Registry {
     if (builtIn) {
       // The SDKs publish every key they hold, built-ins included: one that reads where the
       // built-in reads (whatever its description, owner or publish flag) is a no-op.
-      const same = canonicalJson(keyProperty(key)) === canonicalJson(builtIn.property) &&
-        (key.key === undefined || key.key === builtIn.key) && !key.external_column && !key.ttl;
-      if (!same) throw builtInReadOnly(name);
+      if (keyDisagreements(key, builtIn, true).length > 0) throw builtInReadOnly(name);
       return builtIn;
     }
     if (!keyProperty(key) && !key.external_column) {
@@ -145,6 +146,7 @@ export class Registry {
         `attribute key "${name}" is used by a published attribute group; this would change ${describeChanges(changes)} (only description, owner and is_published can change)`,
       );
     }
+    if (!existing) this.checkShadowedKeys(key);
     this.data.attribute_keys.set(name, key);
     this.commit();
     return key;
@@ -166,6 +168,41 @@ export class Registry {
 
   private keyInPublishedUse(name: string): boolean {
     return this.allGroups().some((g) => g.is_published && g.attribute_key.name === name);
+  }
+
+  /**
+   * A published group may carry an unregistered key in full; registering a key of that name
+   * makes the group read the registered one, so it must agree with what the group carries.
+   */
+  private checkShadowedKeys(key: AttributeKey): void {
+    for (const group of this.allGroups()) {
+      if (!group.is_published || group.attribute_key.name !== key.name || !keyProperty(group.attribute_key)) continue;
+      const fields = keyDisagreements(group.attribute_key, key, false);
+      if (fields.length === 0) continue;
+      throw new SignalboxError(
+        'SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH',
+        `attribute key "${key.name}" differs in ${fields.join(', ')} from the key of that name that published attribute group "${group.name}" version ${group.version} carries, and the group would read it instead; give the key another name or make it agree`,
+      );
+    }
+  }
+
+  /**
+   * A group that carries its key in full (SDKs ≥0.4.2, a GET answer) is read with the built-in or
+   * registered key of that name; the two must agree on what the group would compute with.
+   */
+  private checkCarriedKey(group: AttributeGroup): void {
+    const name = group.attribute_key.name;
+    const resolved = this.findKey(name);
+    const fields = resolved ? keyDisagreements(group.attribute_key, resolved, true) : [];
+    if (fields.length === 0) return;
+    const which = builtInKey(name) ? 'built-in' : 'registered';
+    const advice = builtInKey(name)
+      ? `built-in keys cannot be changed: send {"name": "${name}"} or define a key with another name`
+      : `update the key first (PUT /api/v1/registry/attribute_keys/${name}) or send {"name": "${name}"}`;
+    throw new SignalboxError(
+      'SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH',
+      `attribute group "${group.name}" version ${group.version} carries attribute key "${name}" with another ${fields.join(', ')} than the ${which} key "${name}" it would read; ${advice}`,
+    );
   }
 
   /** The key a group reads: built in, registered, or given in full inside the group. */
@@ -238,6 +275,7 @@ export class Registry {
     this.checkPathName('attribute group', name, body.name);
     this.checkPathVersion(version, body.version);
     this.resolveKey(body);
+    this.checkCarriedKey(body);
     const group = this.storedGroup(body);
     const existing = this.findGroup(name, version);
     const changes = existing?.is_published ? immutableChanges(this.storedGroup(existing), group) : [];

@@ -2,8 +2,9 @@
  * What the registry accepts and refuses (docs/definitions.md; issue 7 items 7, 8, 9, 16, 19):
  * a body GET returned is accepted back by PUT; a refused change to a published version names
  * each field; unknown fields are a 422 suggesting the field meant, while the SDKs' own extra
- * fields pass; a service never serves an unpublished group version; built-in keys are listed
- * and read-only.
+ * fields pass and Signals fields Signalbox does not implement say so; a key carried in a group
+ * agrees with the key it resolves to; a service never serves an unpublished group version;
+ * built-in keys are listed and read-only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enrichedEvent } from '../support/events.js';
@@ -71,6 +72,16 @@ describe('GET → change owner → PUT back (item 7)', () => {
     const got = await ok(server.call('GET', items['attribute group']));
     expect((await server.call('PUT', items['attribute group'], { ...got, owner: 'b@example.com' })).status).toBe(200);
     expect((await server.call('PUT', items['attribute group'], group({ is_published: true, description: 'linked again' }))).status).toBe(200);
+  });
+
+  it('lets a published version change the descriptions of its attributes, as its own', async () => {
+    await define(true);
+    const got = await ok(server.call('GET', items['attribute group']));
+    const relabelled = structuredClone(got);
+    relabelled.attributes[0].description = 'page views, ever';
+    relabelled.description = 'what a shopper did';
+    await ok(server.call('PUT', items['attribute group'], relabelled));
+    expect(await ok(server.call('GET', items['attribute group']))).toEqual(relabelled);
   });
 
   it('refuses a real change to a published version, naming each changed field', async () => {
@@ -148,6 +159,49 @@ describe('unknown fields and operators (item 8)', () => {
     expect(stored.batch_source).toEqual({ name: 'crm', database: 'analytics', schema: 'derived', table: 'crm', timestamp_field: 'updated_at' });
   });
 
+  it('a Signals field Signalbox does not implement is a 422 saying so, never silently ignored', async () => {
+    const cases: Array<[string, unknown, unknown[], string]> = [
+      ['attribute_groups', group({ attributes: [{ ...attributes[0], ttl: 'P1D' }] }), ['body', 'attributes', 0, 'ttl'], "lives as long as its group's ttl"],
+      ['attribute_groups', group({ refresh_rate: 'PT1H' }), ['body', 'refresh_rate'], 'no per-group sync schedule'],
+      ['attribute_groups', group({ attributes: [{ ...attributes[0], events: [{ event_specification_id: 'a1' }] }] }), ['body', 'attributes', 0, 'events', 0, 'event_specification_id'], 'select events by vendor, name and version'],
+      ['attribute_groups', group({ attributes: [{ ...attributes[1], property: { type: 'atomic', name: 'derived_tstamp', date_part: 'hour_of_day' } }] }), ['body', 'attributes', 0, 'property', 'date_part'], 'date parts are not available'],
+      ['interventions', { ...intervention, payload_attribute_groups: [{ name: 'shopper', version: 1 }] }, ['body', 'payload_attribute_groups'], 'the payload carries the attributes the criteria reference'],
+    ];
+    for (const [collection, body, loc, instead] of cases) {
+      const res = await post(collection, body);
+      expect(res.status, res.text).toBe(422);
+      const field = loc.at(-1) as string;
+      expect(res.body.detail).toEqual([
+        { loc, type: 'extra_forbidden', msg: expect.stringMatching(new RegExp(`^"${field}" is a Signals field Signalbox does not support yet; .*${instead}`)) },
+      ]);
+    }
+    const changed = await post('interventions', { ...intervention, criteria: { attribute: 'shopper:views', operator: 'changed' } });
+    expect(changed.status).toBe(422);
+    expect(changed.body.detail).toEqual([
+      { loc: ['body', 'criteria', 'operator'], type: 'enum', msg: expect.stringMatching(/^"changed" is a Signals operator Signalbox does not support yet; use one of =, !=, /) },
+    ]);
+    expect(await ok(server.call('GET', `${R}/attribute_groups/`))).toEqual([]);
+    expect(await ok(server.call('GET', `${R}/interventions/`))).toEqual([]);
+  });
+
+  it('a misspelt field in a link or a publish request is a 422, not version 1 or "nothing to publish"', async () => {
+    await ok(post('attribute_groups', group({ version: 2 })));
+    const pinned = await post('services', { ...service, attribute_groups: [{ name: 'shopper', verison: 2 }] });
+    expect(pinned.status).toBe(422);
+    expect(pinned.body.detail).toEqual([
+      { loc: ['body', 'attribute_groups', 0, 'verison'], type: 'extra_forbidden', msg: 'unknown field "verison"; did you mean "version"? (known fields: name, version)' },
+    ]);
+    expect((await server.call('GET', `${R}/services/website`)).status).toBe(404);
+
+    const publish = await server.call('POST', '/api/v1/engines/publish', { attribute_group: [{ name: 'shopper', version: 2 }] });
+    expect(publish.status).toBe(422);
+    expect(publish.body.detail[0]).toMatchObject({ loc: ['body', 'attribute_group'], msg: expect.stringContaining('did you mean "attribute_groups"?') });
+    const logs = await server.call('POST', '/api/v1/engines/unpublish', { event_logs: [{ name: 'session_log' }] });
+    expect(logs.status).toBe(422);
+    expect(logs.body.detail[0]).toMatchObject({ loc: ['body', 'event_logs'], msg: '"event_logs" is a Signals field Signalbox does not support yet; event logs are not available; remove it' });
+    expect((await ok(server.call('GET', `${R}/attribute_groups/shopper/versions/2`))).is_published).toBe(false);
+  });
+
   it('an unknown intervention operator is a 422 at the operator listing the operators that exist', async () => {
     const res = await post('interventions', { name: 'i', criteria: { any: [{ none: [{ attribute: 'shopper:views', operator: 'contains', value: 'x' }] }] } });
     expect(res.status).toBe(422);
@@ -177,6 +231,53 @@ describe('unknown fields and operators (item 8)', () => {
     expect((await server.call('POST', '/api/v1/events', events)).body.processed).toBe(2);
     const read = await ok(server.call('POST', '/api/v1/get-online-attributes', { attributes: ['shopper_v1:all_events'], attribute_keys: { shopper_id: [USER] } }));
     expect(read.all_events).toEqual([2]);
+  });
+});
+
+describe('a key carried in full inside a group (items 7, 19)', () => {
+  const groupUrl = `${R}/attribute_groups/shopper/versions/1`;
+
+  it('must agree with the registered key it resolves to; a group never silently reads another key', async () => {
+    await ok(post('attribute_keys', shopperKey));
+    const other = { ...shopperKey, property: { type: 'atomic', name: 'user_ipaddress' } };
+    const refused = await post('attribute_groups', group({ attribute_key: other }));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      code: 'SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH',
+      detail: 'attribute group "shopper" version 1 carries attribute key "shopper_id" with another property than the registered key "shopper_id" it would read; update the key first (PUT /api/v1/registry/attribute_keys/shopper_id) or send {"name": "shopper_id"}',
+    });
+    expect((await server.call('GET', groupUrl)).status).toBe(404);
+    expect((await post('attribute_groups', group({ attribute_key: { ...shopperKey, ttl: 'P30D' } }))).body.code).toBe('SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH');
+    // The same key in full, or in other words, is the key: accepted.
+    await ok(post('attribute_groups', group({ attribute_key: { name: 'shopper_id', key: 'user_id', description: 'carried' } })));
+  });
+
+  it('cannot give a built-in key another column; the SDK constants pass', async () => {
+    const refused = await post('attribute_groups', group({ attribute_key: { name: 'domain_userid', key: 'user_id' } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toBe(
+      'attribute group "shopper" version 1 carries attribute key "domain_userid" with another key than the built-in key "domain_userid" it would read; built-in keys cannot be changed: send {"name": "domain_userid"} or define a key with another name',
+    );
+    const sdkConstant = { name: 'domain_userid', key: 'domain_userid', description: 'The domain user ID for the user.', is_published: false };
+    expect((await ok(post('attribute_groups', group({ attribute_key: sdkConstant })))).attribute_key_or_name).toBe('domain_userid');
+  });
+
+  it('a published group carrying an unregistered key keeps reading it: a later key of that name must agree', async () => {
+    const carried = { name: 'shopper_id', property: { type: 'atomic', name: 'user_id' } };
+    await ok(post('attribute_groups', group({ attribute_key: carried, is_published: true })));
+    expect((await server.call('POST', '/api/v1/events', [enrichedEvent({ time: NOW - 1000, user_id: USER })])).body.processed).toBe(1);
+    const read = () => ok(server.call('POST', '/api/v1/get-online-attributes', { attributes: ['shopper_v1:views'], attribute_keys: { shopper_id: [USER] } }));
+    expect((await read()).views).toEqual([1]);
+
+    for (const body of [{ ...carried, property: { type: 'atomic', name: 'user_ipaddress' } }, { ...carried, ttl: 'PT1M' }]) {
+      const refused = await post('attribute_keys', body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH');
+      expect(refused.body.detail).toContain('from the key of that name that published attribute group "shopper" version 1 carries');
+    }
+    expect((await server.call('GET', `${R}/attribute_keys/shopper_id`)).status).toBe(404);
+    await ok(post('attribute_keys', { ...carried, owner: 'data@example.com' }));
+    expect((await read()).views).toEqual([1]);
   });
 });
 

@@ -39,6 +39,14 @@ const groupImmutable = {
   SIGNALBOX_ERR_REGISTRY_IMMUTABLE:
     'attribute group "shopper" version 1 is published and immutable; this would change field attributes[2].aggregation (only description, owner and is_published can change). Create version 2 for this change',
 };
+const carriedKeyMismatch = {
+  SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH:
+    'attribute group "shopper" version 1 carries attribute key "shopper_id" with another property than the registered key "shopper_id" it would read; update the key first (PUT /api/v1/registry/attribute_keys/shopper_id) or send {"name": "shopper_id"}',
+};
+const shadowedKeyMismatch = {
+  SIGNALBOX_ERR_REGISTRY_KEY_MISMATCH:
+    'attribute key "product_sku" differs in property from the key of that name that published attribute group "product_views" version 1 carries, and the group would read it instead; give the key another name or make it agree',
+};
 const keyResponse = { description: 'The attribute key', schema: AttributeKeyResponse, example: PRODUCT_SKU_KEY_OUTPUT };
 const groupResponse = { description: 'The attribute group version', schema: AttributeGroupResponse, example: SHOPPER_GROUP_OUTPUT };
 const serviceResponse = { description: 'The service', schema: Service, example: WEBSITE_SERVICE };
@@ -63,7 +71,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
     handler: () => registry.listKeys().map(attributeKeyOutput) });
   route({ method: 'POST', url: `${keys}/`, tag: 'registry', summary: 'Create an attribute key (400 if it exists)', body: AttributeKey,
     examples: { body: PRODUCT_SKU_KEY }, response: keyResponse,
-    errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute key "product_sku" already exists; use PUT to update it' },
+    errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute key "product_sku" already exists; use PUT to update it', ...shadowedKeyMismatch },
     handler: ({ body }) => attributeKeyOutput(registry.createKey(body)) });
   route({ method: 'GET', url: `${keys}/:name`, tag: 'registry', summary: 'Get an attribute key', params: NamePath,
     examples: { params: { name: 'product_sku' } }, response: keyResponse, errors: keyNotFound,
@@ -74,6 +82,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
     errors: {
       ...pathMismatch('attribute key', 'product_sku'),
       SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'attribute key "product_sku" is used by a published attribute group; this would change field property.path (only description, owner and is_published can change)',
+      ...shadowedKeyMismatch,
     },
     handler: ({ params, body }) => attributeKeyOutput(registry.putKey(params.name, body)) });
   route({ method: 'DELETE', url: `${keys}/:name`, tag: 'registry', summary: 'Delete an attribute key', params: NamePath,
@@ -95,7 +104,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
     handler: ({ query }) => registry.listGroups(query).map(groupOut) });
   route({ method: 'POST', url: `${groups}/`, tag: 'registry', summary: 'Create an attribute group version (400 if it exists)', body: AttributeGroup,
     examples: { body: SHOPPER_GROUP }, response: groupResponse,
-    errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute group "shopper" version 1 already exists; use PUT to update it or create a new version', ...unresolvedKey },
+    errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute group "shopper" version 1 already exists; use PUT to update it or create a new version', ...unresolvedKey, ...carriedKeyMismatch },
     handler: ({ body }) => groupOut(registry.createGroup(body)) });
   route({ method: 'GET', url: `${groups}/:name`, tag: 'registry', summary: 'Get the latest version of an attribute group', params: NamePath,
     examples: { params: { name: 'shopper' } }, response: groupResponse,
@@ -106,7 +115,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
     handler: ({ params }) => groupOut(registry.getGroup(params.name, params.version)) });
   route({ method: 'PUT', url: `${groups}/:name/versions/:version`, tag: 'registry', summary: 'Create or replace an attribute group version', params: VersionPath, body: AttributeGroup,
     examples: { params: shopper, body: SHOPPER_GROUP }, response: groupResponse,
-    errors: { ...pathMismatch('attribute group', 'shopper'), ...unresolvedKey, ...groupImmutable },
+    errors: { ...pathMismatch('attribute group', 'shopper'), ...unresolvedKey, ...carriedKeyMismatch, ...groupImmutable },
     handler: ({ params, body }) => groupOut(registry.putGroup(params.name, params.version, body)) });
   route({ method: 'DELETE', url: `${groups}/:name/versions/:version`, tag: 'registry', summary: 'Delete an attribute group version and its stored values', params: VersionPath,
     description: 'The version must be unpublished and in no service. The Signals SDKs send `Content-Type: application/json` with an empty body here; that is accepted.',
