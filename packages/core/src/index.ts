@@ -17,4 +17,3 @@ export * from './semantics/naming.js';
 export * from './semantics/published-view.js';
 export * from './semantics/compiled-view.js';
 export * from './semantics/intervention-criteria.js';
-export * from './semantics/batch-plan.js';

@@ -75,8 +75,7 @@ export class Signalbox {
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
-  /** Log records replayed by `recover()`. */
-  replayedRecords = 0;
+  readonly replayedRecords: number;
   private lastPublishedAt = new Date().toISOString();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
@@ -104,11 +103,7 @@ export class Signalbox {
       metrics: this.metrics.registry, dataDir: config.dataDir, config: interventionsConfig(config.interventions),
       defaultTtlSeconds: config.defaultTtlSeconds, clock, logger,
     });
-  }
-
-  /** Rebuild engine state from the snapshot and the log, then go live. Call once, before serving. */
-  async recover(): Promise<void> {
-    this.replayedRecords = await this.durability.recover();
+    this.replayedRecords = this.durability.recover();
     this.interventions.start();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
@@ -195,7 +190,6 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
   let app: FastifyInstance;
   let url = '';
   try {
-    await signalbox.recover();
     await signalbox.loader.start();
     await signalbox.syncView();
     signalbox.startSweeping();

@@ -1,28 +1,24 @@
 /**
  * Rule evaluation after each event (design §3 "Interventions", reference §4.10, §16.2 step 7).
  *
- * The stream engine commits an event's updates, then calls `onTouch.touched` with the attributes
- * it updated (before applying the next event, for attributes `onTouch.watches`). For every
+ * The stream engine calls `onTouch` synchronously with the attributes an event updated. For every
  * published intervention referencing one of them:
- * 1. the referenced groups are read in one store read, each group with the identifier of its own
- *    key from the triggering event;
+ * 1. each referenced group is read with the identifier of its own key from the triggering event;
  * 2. targets are the intervention's target keys whose identifier is present in the event;
- * 3. if the criteria hold, each target's marker for (intervention, version) is claimed in the
- *    Profiles Store; only targets whose claim this evaluation won fire (two workers never fire
- *    the same intervention twice). Claimed or renewed (when the criteria do not hold), a live
- *    marker's expiry moves on with every evaluation, as the target's state TTL does;
- * 4. one `intervention_id` is minted for this firing, each winning target gets an instance whose
- *    `attributes` are the target key's referenced attributes as strings (JSON text for non-strings).
+ * 3. targets that already carry a fired marker for (intervention, version) are left alone (their
+ *    marker's expiry moves on, as the target's state TTL does); if none is left, stop here;
+ * 4. if the criteria hold, one `intervention_id` is minted for this firing, each remaining
+ *    target gets a marker and an instance whose `attributes` are the target key's referenced
+ *    attributes as strings (JSON text for non-strings).
  *
- * Markers are claimed during log replay too — deterministically, from the same events,
- * processing times and recorded view — but nothing is delivered until `goLive()`.
+ * Markers are set in the Profiles Store during log replay too — deterministically, from the same
+ * events, processing times and recorded view — but nothing is delivered until `goLive()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { EnrichedEvent, InterventionInstance } from '@signalbox/core';
+import type { CriteriaCounters, EnrichedEvent, InterventionInstance } from '@signalbox/core';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
-import { type ReadableAttribute, type StateOf, hasLiveState, positionsOf, readLiveAttribute, readsOf, stateLookup } from '../serving/attribute-reader.js';
-import type { AttributeTouch, TouchListener } from '../stream/engine.js';
-import type { CriteriaCounters } from '@signalbox/core';
+import { hasLiveState, readLiveAttribute } from '../serving/attribute-reader.js';
+import type { AttributeTouch } from '../stream/engine.js';
 import { type CompiledIntervention, type CompiledInterventions, type InterventionView, compileView } from './view.js';
 
 /** One firing: one id, one instance per target. */
@@ -77,40 +73,36 @@ export class InterventionEvaluator {
     this.listeners.push(listener);
   }
 
-  readonly onTouch: TouchListener = {
-    watches: (hash) => this.compiled.byHash.has(hash),
-    touched: async (event, touched, now) => {
-      const { byHash } = this.compiled;
-      if (byHash.size === 0) return;
-      let candidates: Set<CompiledIntervention> | undefined;
-      for (const t of touched) {
-        const list = byHash.get(t.hash);
-        if (!list) continue;
-        candidates ??= new Set();
-        for (const i of list) candidates.add(i);
-      }
-      if (!candidates) return;
-      const context = new EventContext(this.compiled, event, touched, now);
-      await context.load(this.store, candidates);
-      for (const intervention of candidates) await this.evaluate(intervention, context, now);
-    },
+  readonly onTouch = (event: EnrichedEvent, touched: AttributeTouch[], now: number): void => {
+    const { byHash } = this.compiled;
+    if (byHash.size === 0) return;
+    let candidates: Set<CompiledIntervention> | undefined;
+    for (const t of touched) {
+      const list = byHash.get(t.hash);
+      if (!list) continue;
+      candidates ??= new Set();
+      for (const i of list) candidates.add(i);
+    }
+    if (!candidates) return;
+    const context = new EventContext(this.store, this.compiled, event, touched, now);
+    for (const intervention of candidates) this.evaluate(intervention, context, now);
   };
 
-  private async evaluate(intervention: CompiledIntervention, context: EventContext, now: number): Promise<void> {
-    const targets: Array<{ keyName: string; id: string; ttlMs: number }> = [];
+  private evaluate(intervention: CompiledIntervention, context: EventContext, now: number): void {
+    const pending: Array<{ keyName: string; id: string; ttlMs: number }> = [];
     for (const target of intervention.targets) {
       const id = context.idOf(target.keyName);
-      if (id !== undefined) targets.push({ keyName: target.keyName, id, ttlMs: target.ttlMs });
+      if (id === undefined) continue;
+      if (this.store.hasMarker(target.keyName, id, intervention.marker, now)) {
+        this.store.setMarker(target.keyName, id, intervention.marker, now + target.ttlMs);
+      } else {
+        pending.push({ keyName: target.keyName, id, ttlMs: target.ttlMs });
+      }
     }
-    if (targets.length === 0) return;
-    this.counters.evaluations++;
-    if (!intervention.evaluate((reference) => context.read(intervention, reference))) {
-      await Promise.all(targets.map((t) => this.store.renew(t.keyName, t.id, intervention.marker, now + t.ttlMs, now)));
-      return;
-    }
-    const won = await Promise.all(targets.map((t) => this.store.claim(t.keyName, t.id, intervention.marker, now + t.ttlMs, now)));
-    const pending = targets.filter((_, i) => won[i]);
     if (pending.length === 0) return;
+    this.counters.evaluations++;
+    if (!intervention.evaluate((reference) => context.read(intervention, reference))) return;
+    for (const p of pending) this.store.setMarker(p.keyName, p.id, intervention.marker, now + p.ttlMs);
     if (!this.live) {
       this.counters.replayed++;
       return;
@@ -135,38 +127,20 @@ export class InterventionEvaluator {
   }
 }
 
-/** Identifiers and attribute reads for one event: state read once, each value computed at most once. */
+/** Identifiers and attribute reads for one event, each computed at most once. */
 class EventContext {
   private readonly ids = new Map<string, string | undefined>();
-  /** Per attribute key: the state lookup for the event's identifier of that key. */
-  private readonly states = new Map<string, StateOf>();
   private readonly liveness = new Map<string, boolean>();
   private readonly values = new Map<string, unknown>();
 
   constructor(
+    private readonly store: ProfilesStore,
     private readonly compiled: CompiledInterventions,
     private readonly event: EnrichedEvent,
     touched: AttributeTouch[],
     private readonly now: number,
   ) {
     for (const t of touched) this.ids.set(t.keyName, t.id);
-  }
-
-  /** Read every group the candidates reference, for the event's identifiers, in one store read. */
-  async load(store: ProfilesStore, candidates: Iterable<CompiledIntervention>): Promise<void> {
-    const byKey = new Map<string, ReadableAttribute[]>();
-    for (const intervention of candidates) {
-      for (const ref of intervention.references.values()) {
-        if (!ref.attribute || this.idOf(ref.group.keyName) === undefined) continue;
-        const list = byKey.get(ref.group.keyName) ?? [];
-        list.push(...ref.group.attributes);
-        byKey.set(ref.group.keyName, list);
-      }
-    }
-    const requests = [...byKey].map(([keyName, attributes]) => ({ keyName, id: this.idOf(keyName)!, attributes: readsOf(attributes) }));
-    if (requests.length === 0) return;
-    const states = await store.read(requests, this.now);
-    requests.forEach((r, i) => this.states.set(r.keyName, stateLookup(positionsOf(r.attributes), states[i]!)));
   }
 
   /** The event's identifier for a key, as the stream engine reads it; undefined when absent. */
@@ -183,16 +157,16 @@ class EventContext {
     if (!ref?.attribute) return null;
     const keyName = ref.group.keyName;
     const id = this.idOf(keyName);
-    const stateOf = this.states.get(keyName);
-    if (id === undefined || !stateOf) return null;
-    const valueKey = `${ref.groupId}\u0000${ref.attribute.name}`;
+    if (id === undefined) return null;
+    const valueKey = `${ref.groupId}\u0000${ref.attribute.name}\u0000${id}`;
     if (this.values.has(valueKey)) return this.values.get(valueKey);
-    let live = this.liveness.get(ref.groupId);
+    const liveKey = `${ref.groupId}\u0000${id}`;
+    let live = this.liveness.get(liveKey);
     if (live === undefined) {
-      live = hasLiveState(stateOf, ref.group.attributes);
-      this.liveness.set(ref.groupId, live);
+      live = hasLiveState(this.store, keyName, id, ref.group.attributes, this.now);
+      this.liveness.set(liveKey, live);
     }
-    const value = live ? readLiveAttribute(stateOf, ref.attribute, this.now) : null;
+    const value = live ? readLiveAttribute(this.store, keyName, id, ref.attribute, this.now) : null;
     this.values.set(valueKey, value);
     return value;
   }

@@ -3,18 +3,10 @@
  * (stream/durability.ts). One record per (attribute key, identifier): an array indexed by a slot
  * number given to each definition hash, holding that definition's state. Arrays indexed by slot
  * are smaller and faster than objects keyed by hash, which matters at a million identifiers.
- *
- * Dedupe entries (design §3) are one map keyed by (attribute key, identifier, event id), remembered
- * for `dedupeHorizonMs`; insertion order is processing order, so sweeping stops at the first live
- * entry. Deleting an identifier scans it, which is rare and cheaper than a map per identifier.
- *
- * Everything is computed synchronously and returned as resolved promises: one promise per
- * committed batch, not per event.
+ * Processed event ids are remembered for `dedupeHorizonMs`.
  */
 import { type AggregationSpec, type AttributeState, applyEvent, isExpired } from '@signalbox/core';
-import type {
-  ApplyResult, BatchValue, BatchValueRequest, BatchValueWrite, EventOutcome, IdentifierUpdate, ProfilesStore, ReadRequest,
-} from './profiles-store.js';
+import type { ProfilesStore } from './profiles-store.js';
 
 type Profile = Array<AttributeState | undefined>;
 
@@ -25,16 +17,12 @@ export interface MemoryStoreImage {
   /** slot → definition hash */
   hashes: string[];
   profiles: Map<string, Profile>;
-  /** dedupe key (see `dedupeKey`) → processing time in whole seconds */
-  consumed: Map<string, number>;
-  /** Fired-intervention markers per (attribute key, identifier): marker → expiry. */
-  markers: Map<string, Map<string, number>>;
-  /** Batch values per (attribute key, identifier): definition hash → value. */
-  batchValues: Map<string, Map<string, BatchValue>>;
+  processed: Map<string, number>;
+  /** Fired-intervention markers per (attribute key, identifier): marker → expiry. Absent in older snapshots. */
+  markers?: Map<string, Map<string, number>>;
 }
 
 const profileId = (keyName: string, id: string) => `${keyName}\u0001${id}`;
-const dedupeKey = (pid: string, eventId: string) => `${pid}\u0002${eventId}`;
 
 /**
  * A flat copy of `text` that shares no memory with the string it came from. Strings cut from a
@@ -48,13 +36,19 @@ function detach(text: string): string {
 
 export class MemoryProfilesStore implements ProfilesStore {
   private profiles = new Map<string, Profile>();
-  /** Dedupe entries: (key, identifier, event id) → processing time in whole seconds (stored unboxed), oldest first. */
-  private consumed = new Map<string, number>();
+  /**
+   * event_id → processing time in whole seconds (a small integer, stored unboxed); insertion order
+   * is processing order, so the oldest come first.
+   */
+  private processed = new Map<string, number>();
   /** Fired-intervention markers, apart from attribute state: (key, id) → marker → expiry. */
   private markers = new Map<string, Map<string, number>>();
-  private batchValues = new Map<string, Map<string, BatchValue>>();
   private hashes: string[] = [];
   private slots = new Map<string, number>();
+  /** The engine applies an event's attributes for one identifier back to back: remember the last profile. */
+  private lastKeyName = '';
+  private lastId = '';
+  private lastProfile: Profile | undefined;
 
   constructor(private readonly dedupeHorizonMs = DEDUPE_HORIZON_MS) {}
 
@@ -68,120 +62,83 @@ export class MemoryProfilesStore implements ProfilesStore {
     return slot;
   }
 
-  apply(updates: readonly IdentifierUpdate[], now: number): Promise<ApplyResult> {
-    return Promise.resolve({ outcomes: updates.map((u) => this.applyNow(u, now)) });
+  private profile(keyName: string, id: string): Profile | undefined {
+    if (this.lastProfile && id === this.lastId && keyName === this.lastKeyName) return this.lastProfile;
+    const profile = this.profiles.get(profileId(keyName, id));
+    this.lastKeyName = keyName;
+    this.lastId = id;
+    this.lastProfile = profile;
+    return profile;
   }
 
-  /** The synchronous core of `apply`, for one identifier. */
-  applyNow(update: IdentifierUpdate, now: number): EventOutcome[] {
-    const pid = profileId(update.keyName, update.id);
-    let profile = this.profiles.get(pid);
-    const at = Math.floor(now / 1000);
-    const outcomes: EventOutcome[] = [];
-    for (const event of update.events) {
-      const dedupe = dedupeKey(pid, event.eventId);
-      if (this.consumed.has(dedupe)) {
-        outcomes.push(null);
-        continue;
-      }
-      this.consumed.set(detach(dedupe), at);
-      const applied: boolean[] = [];
-      for (const u of event.updates) {
-        const slot = this.slotOf(u.hash);
-        const kept = typeof u.value === 'string' ? detach(u.value) : u.value;
-        const next = applyEvent(u.spec, profile?.[slot], kept, u.time, now);
-        applied.push(next !== undefined);
-        if (!next) continue;
-        if (!profile) {
-          profile = new Array<AttributeState | undefined>(this.hashes.length);
-          this.profiles.set(detach(pid), profile);
-        }
-        profile[slot] = next;
-      }
-      outcomes.push(applied);
+  private forgetLast(): void {
+    this.lastProfile = undefined;
+  }
+
+  markProcessed(eventId: string, now: number): boolean {
+    if (this.processed.has(eventId)) return false;
+    this.processed.set(detach(eventId), Math.floor(now / 1000));
+    return true;
+  }
+
+  apply(keyName: string, id: string, hash: string, spec: AggregationSpec, value: unknown, time: number, now: number): boolean {
+    const slot = this.slotOf(hash);
+    let profile = this.profile(keyName, id);
+    const kept = typeof value === 'string' ? detach(value) : value;
+    const next = applyEvent(spec, profile?.[slot], kept, time, now);
+    if (!next) return false;
+    if (!profile) {
+      profile = new Array<AttributeState | undefined>(this.hashes.length);
+      this.profiles.set(detach(profileId(keyName, id)), profile);
+      this.lastKeyName = keyName;
+      this.lastId = id;
+      this.lastProfile = profile;
     }
-    return outcomes;
+    profile[slot] = next;
+    return true;
   }
 
-  read(requests: readonly ReadRequest[], now: number): Promise<Array<Array<AttributeState | undefined>>> {
-    return Promise.resolve(requests.map((r) => this.readNow(r, now)));
+  read(keyName: string, id: string, hash: string, spec: AggregationSpec, now: number): AttributeState | undefined {
+    const slot = this.slots.get(hash);
+    if (slot === undefined) return undefined;
+    const state = this.profile(keyName, id)?.[slot];
+    return state && !isExpired(spec, state, now) ? state : undefined;
   }
 
-  /** The synchronous core of `read`, for one identifier. */
-  readNow(request: ReadRequest, now: number): Array<AttributeState | undefined> {
-    const profile = this.profiles.get(profileId(request.keyName, request.id));
-    return request.attributes.map(({ hash, spec }) => {
-      const slot = this.slots.get(hash);
-      const state = slot === undefined ? undefined : profile?.[slot];
-      return state && !isExpired(spec, state, now) ? state : undefined;
-    });
+  hasMarker(keyName: string, id: string, marker: string, now: number): boolean {
+    const expiresAt = this.markers.get(profileId(keyName, id))?.get(marker);
+    return expiresAt !== undefined && expiresAt > now;
   }
 
-  claim(keyName: string, id: string, marker: string, expiresAt: number, now: number): Promise<boolean> {
+  setMarker(keyName: string, id: string, marker: string, expiresAt: number): void {
     const pid = profileId(keyName, id);
     let set = this.markers.get(pid);
     if (!set) {
       set = new Map();
       this.markers.set(detach(pid), set);
     }
-    const held = set.get(marker);
     set.set(marker, expiresAt);
-    return Promise.resolve(held === undefined || held <= now);
   }
 
-  renew(keyName: string, id: string, marker: string, expiresAt: number, now: number): Promise<void> {
-    const set = this.markers.get(profileId(keyName, id));
-    const held = set?.get(marker);
-    if (held !== undefined && held > now) set!.set(marker, expiresAt);
-    return Promise.resolve();
-  }
-
-  writeBatchValues(values: readonly BatchValueWrite[]): Promise<void> {
-    for (const { keyName, id, hash, value, timestamp } of values) {
-      const pid = profileId(keyName, id);
-      let held = this.batchValues.get(pid);
-      if (!held) {
-        held = new Map();
-        this.batchValues.set(detach(pid), held);
-      }
-      const previous = held.get(hash);
-      if (!previous || previous.timestamp <= timestamp) held.set(hash, { value, timestamp });
-    }
-    return Promise.resolve();
-  }
-
-  readBatchValues(requests: readonly BatchValueRequest[]): Promise<Array<Array<BatchValue | undefined>>> {
-    return Promise.resolve(requests.map(({ keyName, id, hashes }) => {
-      const held = this.batchValues.get(profileId(keyName, id));
-      return hashes.map((h) => held?.get(h));
-    }));
-  }
-
-  deleteIdentifier(keyName: string, id: string): Promise<boolean> {
+  deleteIdentifier(keyName: string, id: string): boolean {
+    this.forgetLast();
     const pid = profileId(keyName, id);
-    let found = this.profiles.delete(pid);
-    found = this.markers.delete(pid) || found;
-    found = this.batchValues.delete(pid) || found;
-    const prefix = dedupeKey(pid, '');
-    for (const key of this.consumed.keys()) if (key.startsWith(prefix)) this.consumed.delete(key);
-    return Promise.resolve(found);
+    const hadMarkers = this.markers.delete(pid);
+    return this.profiles.delete(pid) || hadMarkers;
   }
 
-  dropDefinitions(hashes: ReadonlySet<string>): Promise<void> {
+  dropDefinitions(hashes: ReadonlySet<string>): void {
     const slots = [...hashes].map((h) => this.slots.get(h)).filter((s): s is number => s !== undefined);
-    for (const [pid, profile] of slots.length > 0 ? this.profiles : []) {
+    if (slots.length === 0) return;
+    this.forgetLast();
+    for (const [pid, profile] of this.profiles) {
       for (const slot of slots) profile[slot] = undefined;
       if (!profile.some((s) => s !== undefined)) this.profiles.delete(pid);
     }
-    for (const [pid, held] of this.batchValues) {
-      for (const hash of hashes) held.delete(hash);
-      if (held.size === 0) this.batchValues.delete(pid);
-    }
-    return Promise.resolve();
   }
 
-  /** Remove expired state and markers, and forget dedupe entries older than the dedupe horizon. */
   sweep(now: number, specs: ReadonlyMap<string, AggregationSpec>): void {
+    this.forgetLast();
     const bySlot = this.hashes.map((h) => specs.get(h));
     for (const [pid, profile] of this.profiles) {
       let live = 0;
@@ -195,33 +152,35 @@ export class MemoryProfilesStore implements ProfilesStore {
       }
       if (live === 0) this.profiles.delete(pid);
     }
+    for (const [pid, set] of this.markers) {
+      for (const [marker, expiresAt] of set) if (expiresAt <= now) set.delete(marker);
+      if (set.size === 0) this.markers.delete(pid);
+    }
     for (const [pid, markers] of this.markers) {
       for (const [marker, expiresAt] of markers) if (expiresAt <= now) markers.delete(marker);
       if (markers.size === 0) this.markers.delete(pid);
     }
     const horizon = Math.floor((now - this.dedupeHorizonMs) / 1000);
-    for (const [key, at] of this.consumed) {
+    for (const [eventId, at] of this.processed) {
       if (at > horizon) break;
-      this.consumed.delete(key);
+      this.processed.delete(eventId);
     }
   }
 
   stats(): { identifiers: number; processedEvents: number } {
-    return { identifiers: this.profiles.size, processedEvents: this.consumed.size };
+    return { identifiers: this.profiles.size, processedEvents: this.processed.size };
   }
 
   image(): MemoryStoreImage {
-    const { hashes, profiles, consumed, markers, batchValues } = this;
-    return { hashes, profiles, consumed, markers, batchValues };
+    return { hashes: this.hashes, profiles: this.profiles, processed: this.processed, markers: this.markers };
   }
 
-  restore(image: Partial<MemoryStoreImage> & Pick<MemoryStoreImage, 'hashes' | 'profiles'>): void {
+  restore(image: MemoryStoreImage): void {
+    this.forgetLast();
     this.hashes = image.hashes;
     this.slots = new Map(image.hashes.map((h, i) => [h, i]));
     this.profiles = image.profiles;
-    // Snapshots written before per-identifier dedupe hold none of these; their log replays the rest.
-    this.consumed = image.consumed ?? new Map();
+    this.processed = image.processed;
     this.markers = image.markers ?? new Map();
-    this.batchValues = image.batchValues ?? new Map();
   }
 }

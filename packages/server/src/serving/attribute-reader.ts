@@ -6,7 +6,6 @@
  * - with live state but no value: `default_value`, else 0 for counter/sum, [] for unique_list, null;
  * - the declared type fixes the JSON type returned.
  *
- * Reading is pure over states fetched from the Profiles Store in one batched read (`readsOf`).
  * A `ReadableAttribute` is plain JSON, so interventions can record it in the event log.
  */
 import {
@@ -15,7 +14,6 @@ import {
   type Attribute,
   type AttributeGroup,
   type AttributeKey,
-  type AttributeState,
   type AttributeType,
   describeAttribute,
   outputValue,
@@ -23,6 +21,7 @@ import {
   typeDefault,
   specOf,
 } from '@signalbox/core';
+import type { ProfilesStore } from '../profiles/profiles-store.js';
 
 export interface ReadableAttribute {
   name: string;
@@ -47,38 +46,15 @@ export function readableAttribute(group: AttributeGroup, key: AttributeKey, attr
   };
 }
 
-/** A state lookup by definition hash, over states read from the Profiles Store in one call. */
-export type StateOf = (hash: string) => AttributeState | undefined;
-
-/** Whether the identifier has live state for any of the group's attributes. */
-export function hasLiveState(stateOf: StateOf, attributes: readonly ReadableAttribute[]): boolean {
-  return attributes.some((a) => a.hash !== undefined && stateOf(a.hash) !== undefined);
+/** Whether the identifier has live state for any of the group's attributes at `now`. */
+export function hasLiveState(store: ProfilesStore, keyName: string, id: string, attributes: readonly ReadableAttribute[], now: number): boolean {
+  return attributes.some((a) => a.hash !== undefined && store.read(keyName, id, a.hash, a.spec!, now) !== undefined);
 }
 
 /** The value of an attribute for an identifier known to be live in its group. */
-export function readLiveAttribute(stateOf: StateOf, attribute: ReadableAttribute, now: number): unknown {
+export function readLiveAttribute(store: ProfilesStore, keyName: string, id: string, attribute: ReadableAttribute, now: number): unknown {
   if (attribute.hash === undefined) return null;
-  const state = stateOf(attribute.hash);
+  const state = store.read(keyName, id, attribute.hash, attribute.spec!, now);
   const value = state ? readValue(attribute.spec!, state, now) : undefined;
   return outputValue(attribute.type, value === undefined ? attribute.fallback : value);
-}
-
-/** The distinct (hash, spec) pairs to read for these attributes: one store read covers them all. */
-export function readsOf(attributes: Iterable<ReadableAttribute>): Array<{ hash: string; spec: AggregationSpec }> {
-  const reads = new Map<string, { hash: string; spec: AggregationSpec }>();
-  for (const a of attributes) if (a.hash !== undefined && !reads.has(a.hash)) reads.set(a.hash, { hash: a.hash, spec: a.spec! });
-  return [...reads.values()];
-}
-
-/** Where each definition hash sits in `reads`. */
-export function positionsOf(reads: ReadonlyArray<{ hash: string }>): Map<string, number> {
-  return new Map(reads.map((r, i) => [r.hash, i]));
-}
-
-/** A `StateOf` over the states a store returned for the reads at `positions`. */
-export function stateLookup(positions: ReadonlyMap<string, number>, states: ReadonlyArray<AttributeState | undefined>): StateOf {
-  return (hash) => {
-    const at = positions.get(hash);
-    return at === undefined ? undefined : states[at];
-  };
 }

@@ -11,7 +11,6 @@
  * - Responses are null-prototype objects: attribute and key names are the client's own.
  */
 import {
-  type AggregationSpec,
   type AttributeGroup,
   type AttributeKey,
   type GetOnlineAttributesRequest,
@@ -21,7 +20,7 @@ import {
 import { SignalboxError } from '../errors.js';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 import type { Registry } from '../registry/registry.js';
-import { type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute, positionsOf, readsOf, stateLookup } from './attribute-reader.js';
+import { type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute } from './attribute-reader.js';
 
 interface ResolvedAttribute {
   plainName: string;
@@ -150,7 +149,7 @@ export class OnlineAttributes {
     const attributes = this.resolve(request, keyName);
     const owners = new Map<string, string>();
     const groupIndex = new Map<string, number>();
-    const plan: ReadPlan = { columns: [], groups: [], reads: [], positions: new Map() };
+    const plan: ReadPlan = { columns: [], groups: [] };
     for (const a of attributes) {
       const name = full ? a.fullName : a.plainName;
       const previous = owners.get(name);
@@ -171,20 +170,15 @@ export class OnlineAttributes {
       const readable = a.keyName === keyName && a.readable?.hash ? a.readable : undefined;
       plan.columns.push({ name, readable, group: g });
     }
-    plan.reads = readsOf(plan.groups.flat());
-    plan.positions = positionsOf(plan.reads);
     if (this.plans.size > 1000) this.plans.clear();
     this.plans.set(cacheKey, plan);
     return plan;
   }
 
-  /** One store read for every identifier and definition the request needs. */
-  async read(request: GetOnlineAttributesRequest, now: number): Promise<Record<string, unknown[]>> {
+  read(request: GetOnlineAttributesRequest, now: number): Record<string, unknown[]> {
     const identifiers = (request.attribute_keys ?? request.entities)!;
     const [keyName, ids] = Object.entries(identifiers)[0]!;
     const plan = this.plan(request, keyName);
-    const states = plan.reads.length === 0 ? [] : await this.store.read(ids.map((id) => ({ keyName, id, attributes: plan.reads })), now);
-    const lookups = states.map((s) => stateLookup(plan.positions, s));
     const response = Object.create(null) as Record<string, unknown[]>;
     response[keyName] = ids;
     // Whether an identifier has any live state in a group decides null versus default:
@@ -200,9 +194,8 @@ export class OnlineAttributes {
           continue;
         }
         const slot = i * groups + column.group;
-        const stateOf = lookups[i]!;
-        if (live[slot] === 0) live[slot] = hasLiveState(stateOf, plan.groups[column.group]!) ? 1 : 2;
-        values[i] = live[slot] === 1 ? readLiveAttribute(stateOf, readable, now) : null;
+        if (live[slot] === 0) live[slot] = hasLiveState(this.store, keyName, ids[i]!, plan.groups[column.group]!, now) ? 1 : 2;
+        values[i] = live[slot] === 1 ? readLiveAttribute(this.store, keyName, ids[i]!, readable, now) : null;
       }
       response[column.name] = values;
     }
@@ -214,7 +207,4 @@ interface ReadPlan {
   columns: Array<{ name: string; readable: ReadableAttribute | undefined; group: number }>;
   /** The attributes of each group version read, for the liveness rule. */
   groups: ReadableAttribute[][];
-  /** Every definition the plan reads, for the one store read per request. */
-  reads: Array<{ hash: string; spec: AggregationSpec }>;
-  positions: Map<string, number>;
 }

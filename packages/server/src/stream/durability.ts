@@ -8,7 +8,7 @@
  * Snapshots (v8-serialised store, view and log position) bound replay time; segments before the
  * snapshot's position are deleted once it is durable.
  *
- * Log records, one per line (encoded by sources/log-record.ts):
+ * Log records, one per line:
  *   T <now> <enriched TSV line>      an event received as TSV
  *   J <now> <enriched JSON>          an event received as JSON
  *   V <published stream attributes>  the engine view changed
@@ -21,11 +21,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { type EnrichedEvent, type PublishedStreamAttribute, canonicalJson } from '@signalbox/core';
+import { CompiledView, type EnrichedEvent, type PublishedStreamAttribute, canonicalJson, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 import { writeFileDurably } from '../durable-file.js';
 import type { MemoryProfilesStore, MemoryStoreImage } from '../profiles/memory-store.js';
-import { decodeRecord, encodeChangeRecord, encodeEventRecord, parseLoggedEvent } from '../sources/log-record.js';
-import { CompiledView } from '@signalbox/core';
 import type { ProcessSummary, StreamEngine } from './engine.js';
 import { EventLog, type LogPosition } from './event-log.js';
 
@@ -46,8 +44,7 @@ type Operation =
 type Queued = Operation & { fail: (e: unknown) => void };
 
 interface SnapshotImage {
-  /** 2: per-identifier dedupe entries and batch values in `store`. */
-  format: 1 | 2;
+  format: 1;
   position: LogPosition;
   view: PublishedStreamAttribute[];
   store: MemoryStoreImage;
@@ -91,7 +88,7 @@ export class Durability {
   }
 
   /** Load the last snapshot and replay the log after it. Returns how many records were replayed. */
-  async recover(): Promise<number> {
+  recover(): number {
     let position: LogPosition = { segment: 0, offset: 0 };
     if (existsSync(this.snapshotPath)) {
       const image = deserialize(readFileSync(this.snapshotPath)) as SnapshotImage;
@@ -103,27 +100,30 @@ export class Durability {
     let replayed = 0;
     let batch: EnrichedEvent[] = [];
     let batchNow = 0;
-    const flushBatch = async () => {
-      if (batch.length > 0) await this.engine.process(batch, batchNow);
+    const flushBatch = () => {
+      if (batch.length > 0) this.engine.process(batch, batchNow);
       batch = [];
     };
     for (const record of this.log.readFrom(position)) {
       replayed++;
-      const decoded = decodeRecord(record);
-      if (decoded.kind === 'event') {
-        if (decoded.now !== batchNow) await flushBatch();
-        batchNow = decoded.now;
-        batch.push(parseLoggedEvent(decoded.format, decoded.text));
+      const kind = record[0];
+      if (kind === 'T' || kind === 'J') {
+        const tab = record.indexOf('\t', 2);
+        const now = Number(record.slice(2, tab));
+        const text = record.slice(tab + 1);
+        if (now !== batchNow) flushBatch();
+        batchNow = now;
+        batch.push(kind === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text)));
         continue;
       }
-      await flushBatch();
-      const { kind, payload } = decoded;
+      flushBatch();
+      const payload = JSON.parse(record.slice(2)) as unknown;
       if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
-      else if (kind === 'D') await this.store.dropDefinitions(new Set(payload as string[]));
-      else if (kind === 'X') await this.store.deleteIdentifier(...(payload as [string, string]));
+      else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
+      else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
       else if (kind === 'I') this.setInterventions(payload);
     }
-    await flushBatch();
+    flushBatch();
     this.log.open();
     return replayed;
   }
@@ -228,24 +228,19 @@ export class Durability {
       for (const op of ops) op.fail(error);
       return;
     }
-    // In flight until the batch is applied too: the next commit is applied after this one.
-    this.inFlight = new Promise<void>((synced) => {
+    this.inFlight = new Promise((settled) => {
       this.log.sync((error) => {
+        this.inFlight = undefined;
         if (error) {
           this.failed(error, now);
           for (const op of ops) op.fail(error);
-          synced();
-          return;
+        } else {
+          this.failure = undefined;
+          this.apply(ops, now);
         }
-        this.failure = undefined;
-        this.apply(ops, now).then(synced, (applyError: unknown) => {
-          for (const op of ops) op.fail(applyError);
-          synced();
-        });
+        settled();
+        this.scheduleFlush();
       });
-    }).then(() => {
-      this.inFlight = undefined;
-      this.scheduleFlush();
     });
   }
 
@@ -256,22 +251,22 @@ export class Durability {
   private records(ops: Queued[], now: number): string {
     const lines: string[] = [];
     for (const op of ops) {
-      if (op.kind === 'events') for (const e of op.events) lines.push(encodeEventRecord(e.format, now, e.text));
-      else if (op.kind === 'view') lines.push(encodeChangeRecord('V', op.view));
-      else if (op.kind === 'drop') lines.push(encodeChangeRecord('D', op.hashes));
-      else if (op.kind === 'interventions') lines.push(encodeChangeRecord('I', op.view));
-      else lines.push(encodeChangeRecord('X', [op.keyName, op.id]));
+      if (op.kind === 'events') for (const e of op.events) lines.push(`${e.format}\t${now}\t${e.text}\n`);
+      else if (op.kind === 'view') lines.push(`V\t${JSON.stringify(op.view)}\n`);
+      else if (op.kind === 'drop') lines.push(`D\t${JSON.stringify(op.hashes)}\n`);
+      else if (op.kind === 'interventions') lines.push(`I\t${JSON.stringify(op.view)}\n`);
+      else lines.push(`X\t${JSON.stringify([op.keyName, op.id])}\n`);
     }
     return lines.join('');
   }
 
-  private async apply(ops: Queued[], now: number): Promise<void> {
+  private apply(ops: Queued[], now: number): void {
     for (const op of ops) {
-      if (op.kind === 'events') op.done(await this.engine.process(op.events.map((e) => e.event), now));
+      if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
       else if (op.kind === 'view') { this.setView(op.view); op.done(); }
-      else if (op.kind === 'drop') { await this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
+      else if (op.kind === 'drop') { this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
       else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
-      else op.done(await this.store.deleteIdentifier(op.keyName, op.id));
+      else op.done(this.store.deleteIdentifier(op.keyName, op.id));
     }
     if (this.log.currentSize >= this.options.segmentBytes) {
       this.log.rotate();
@@ -284,7 +279,7 @@ export class Durability {
   snapshot(): void {
     const position = this.log.position();
     const image: SnapshotImage = {
-      format: 2,
+      format: 1,
       position,
       view: JSON.parse(this.viewText) as PublishedStreamAttribute[],
       store: this.store.image(),
@@ -303,7 +298,7 @@ export class Durability {
       const now = this.options.clock();
       try {
         this.log.append(this.records(ops, now));
-        await this.apply(ops, now);
+        this.apply(ops, now);
       } catch (error) {
         for (const op of ops) op.fail(error);
       }

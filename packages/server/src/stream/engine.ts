@@ -1,18 +1,13 @@
 /**
- * The stream engine (reference §16.2, design §3, §4): for a batch of enriched events, plan purely
- * (core `planBatches`: which attributes, identifiers and values) and commit the plan to the
- * Profiles Store in one `apply`, which dedupes each event per identifier. When rule interventions
- * watch an attribute an event updates, the plan is committed after that event and the rules hear
- * of it before the next event is applied, so they see the state as of each event.
+ * The stream engine (reference §16.2, design §3): for each enriched event, dedupe by event_id,
+ * find the published attributes that select it, read its identifier for each attribute key,
+ * apply the filter, read and accept the value, and fold it into the Profiles Store.
  *
- * Deterministic given (events, now): replaying the event log with the recorded processing times
- * rebuilds exactly the same state.
+ * Processing is synchronous and deterministic given (events, now): replaying the event log with
+ * the recorded processing times rebuilds exactly the same state.
  */
-import { type EnrichedEvent, eventTime, planBatches } from '@signalbox/core';
+import { CompiledView, type EnrichedEvent, SKIPPED, acceptValue, timestampMillis } from '@signalbox/core';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
-import { CompiledView } from '@signalbox/core';
-
-export { eventTime };
 
 export interface ProcessSummary {
   processed: number;
@@ -45,11 +40,12 @@ export interface LastApplied {
   processedAt: number;
 }
 
-/** Hears which attributes each event updated, after they are committed (rule interventions). */
-export interface TouchListener {
-  /** Whether updates of this definition hash must be committed and heard before the next event. */
-  watches(hash: string): boolean;
-  touched(event: EnrichedEvent, touched: AttributeTouch[], now: number): Promise<void>;
+export type TouchListener = (event: EnrichedEvent, touched: AttributeTouch[], now: number) => void;
+
+/** An event's time: `derived_tstamp`, else `collector_tstamp`, no later than when it is processed. */
+export function eventTime(event: EnrichedEvent, now: number): number {
+  const t = timestampMillis(event['derived_tstamp']) ?? timestampMillis(event['collector_tstamp']) ?? now;
+  return t > now ? now : t;
 }
 
 export class StreamEngine {
@@ -73,41 +69,43 @@ export class StreamEngine {
     this.touchListener = listener;
   }
 
-  async process(events: readonly EnrichedEvent[], now: number): Promise<ProcessSummary> {
+  process(events: readonly EnrichedEvent[], now: number): ProcessSummary {
     const summary: ProcessSummary = { processed: 0, duplicates: 0, updates: 0 };
-    const listener = this.touchListener;
-    const plans = planBatches(events, (e) => this.compiled.candidates(e), now, listener ? { commitAfter: (h) => listener.watches(h) } : {});
+    const { store } = this;
     let last: EnrichedEvent | undefined;
-    for (const plan of plans) {
-      this.counters.skippedValues += plan.skippedValues;
-      const { outcomes } = plan.updates.length > 0 ? await this.store.apply(plan.updates, now) : { outcomes: [] };
-      for (let e = 0; e < plan.events.length; e++) {
-        const placement = plan.placements[e]!;
-        const touched: AttributeTouch[] = [];
-        let duplicateFor = 0;
-        for (const [u, pe] of placement) {
-          const update = plan.updates[u]!;
-          const outcome = outcomes[u]![pe]!;
-          if (outcome === null) {
-            duplicateFor++;
+    for (const event of events) {
+      if (!store.markProcessed(String(event['event_id']), now)) {
+        summary.duplicates++;
+        continue;
+      }
+      summary.processed++;
+      last = event;
+      const candidates = this.compiled.candidates(event);
+      if (candidates.length === 0) continue;
+      const time = eventTime(event, now);
+      const touched: AttributeTouch[] | undefined = this.touchListener ? [] : undefined;
+      for (const attribute of candidates) {
+        const rawId = attribute.readKey(event);
+        if (rawId === undefined || rawId === '') continue;
+        if (!attribute.passes(event)) continue;
+        let value: unknown = null;
+        if (attribute.readValue) {
+          value = acceptValue(attribute.spec.aggregation, attribute.readValue(event));
+          if (value === undefined) continue;
+          if (value === SKIPPED) {
+            this.counters.skippedValues++;
             continue;
           }
-          const { updates } = update.events[pe]!;
-          for (let i = 0; i < updates.length; i++) {
-            if (outcome[i]) touched.push({ keyName: update.keyName, id: update.id, hash: updates[i]!.hash });
-            else this.counters.lateEvents++;
-          }
         }
-        // A duplicate is an event every identifier it updates had already consumed.
-        if (placement.length > 0 && duplicateFor === placement.length) {
-          summary.duplicates++;
-          continue;
+        const id = typeof rawId === 'string' ? rawId : String(rawId);
+        if (store.apply(attribute.keyName, id, attribute.hash, attribute.spec, value, time, now)) {
+          summary.updates++;
+          touched?.push({ keyName: attribute.keyName, id, hash: attribute.hash });
+        } else {
+          this.counters.lateEvents++;
         }
-        summary.processed++;
-        summary.updates += touched.length;
-        last = plan.events[e];
-        if (listener && touched.length > 0) await listener.touched(plan.events[e]!, touched, now);
       }
+      if (touched && touched.length > 0) this.touchListener!(event, touched, now);
     }
     if (last) this.lastApplied = { eventTime: eventTime(last, now), processedAt: now };
     this.counters.events += summary.processed;
