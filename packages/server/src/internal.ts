@@ -5,5 +5,8 @@
 export { EventLog, type LogPosition } from './stream/event-log.js';
 export { StreamEngine } from './stream/engine.js';
 export { MemoryProfilesStore } from './profiles/memory-store.js';
+export { EmbeddedEventSource } from './sources/embedded-source.js';
+export { eventSourceConformance, type EventSourcePlace } from './sources/conformance.js';
+export type * from './sources/event-source.js';
 export { DuckDBWarehouse, PostgresWarehouse, WarehouseLoader } from './warehouse/index.js';
 export { DetailError, ServingError, type ApiDescription, type DescribedOperation } from './http/openapi.js';

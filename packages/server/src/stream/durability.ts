@@ -8,7 +8,7 @@
  * Snapshots (v8-serialised store, view and log position) bound replay time; segments before the
  * snapshot's position are deleted once it is durable.
  *
- * Log records, one per line:
+ * Log records, one per line (encoded by sources/log-record.ts):
  *   T <now> <enriched TSV line>      an event received as TSV
  *   J <now> <enriched JSON>          an event received as JSON
  *   V <published stream attributes>  the engine view changed
@@ -21,9 +21,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { CompiledView, type EnrichedEvent, type PublishedStreamAttribute, canonicalJson, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { CompiledView, type EnrichedEvent, type PublishedStreamAttribute, canonicalJson } from '@signalbox/core';
 import { writeFileDurably } from '../durable-file.js';
 import type { MemoryProfilesStore, MemoryStoreImage } from '../profiles/memory-store.js';
+import { decodeRecord, encodeChangeRecord, encodeEventRecord, parseLoggedEvent } from '../sources/log-record.js';
 import type { ProcessSummary, StreamEngine } from './engine.js';
 import { EventLog, type LogPosition } from './event-log.js';
 
@@ -106,18 +107,15 @@ export class Durability {
     };
     for (const record of this.log.readFrom(position)) {
       replayed++;
-      const kind = record[0];
-      if (kind === 'T' || kind === 'J') {
-        const tab = record.indexOf('\t', 2);
-        const now = Number(record.slice(2, tab));
-        const text = record.slice(tab + 1);
-        if (now !== batchNow) flushBatch();
-        batchNow = now;
-        batch.push(kind === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text)));
+      const decoded = decodeRecord(record);
+      if (decoded.kind === 'event') {
+        if (decoded.now !== batchNow) flushBatch();
+        batchNow = decoded.now;
+        batch.push(parseLoggedEvent(decoded.format, decoded.text));
         continue;
       }
       flushBatch();
-      const payload = JSON.parse(record.slice(2)) as unknown;
+      const { kind, payload } = decoded;
       if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
       else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
       else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
@@ -251,11 +249,11 @@ export class Durability {
   private records(ops: Queued[], now: number): string {
     const lines: string[] = [];
     for (const op of ops) {
-      if (op.kind === 'events') for (const e of op.events) lines.push(`${e.format}\t${now}\t${e.text}\n`);
-      else if (op.kind === 'view') lines.push(`V\t${JSON.stringify(op.view)}\n`);
-      else if (op.kind === 'drop') lines.push(`D\t${JSON.stringify(op.hashes)}\n`);
-      else if (op.kind === 'interventions') lines.push(`I\t${JSON.stringify(op.view)}\n`);
-      else lines.push(`X\t${JSON.stringify([op.keyName, op.id])}\n`);
+      if (op.kind === 'events') for (const e of op.events) lines.push(encodeEventRecord(e.format, now, e.text));
+      else if (op.kind === 'view') lines.push(encodeChangeRecord('V', op.view));
+      else if (op.kind === 'drop') lines.push(encodeChangeRecord('D', op.hashes));
+      else if (op.kind === 'interventions') lines.push(encodeChangeRecord('I', op.view));
+      else lines.push(encodeChangeRecord('X', [op.keyName, op.id]));
     }
     return lines.join('');
   }

@@ -8,6 +8,7 @@
  * passes are subtracted as it passes them (`eventsPassed`, kept by the loader with its cursor).
  */
 import type { LogCursor, LogReader } from './loader.js';
+import { isEventRecord } from '../sources/log-record.js';
 
 export interface LoaderBacklog {
   /** Event records in the log after the loader's cursor. */
@@ -32,7 +33,6 @@ export interface LoaderProgress {
 /** Read this much log per step while counting. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-const isEvent = (record: string) => record[0] === 'T' || record[0] === 'J';
 const isBefore = (a: LogCursor, b: LogCursor) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
 export class BacklogCounter {
@@ -61,7 +61,7 @@ export class BacklogCounter {
     for (;;) {
       const { records, next } = this.log.readRange(this.scannedTo, CHUNK_BYTES);
       if (records.length === 0 && next.segment === this.scannedTo.segment && next.offset === this.scannedTo.offset) break;
-      for (const record of records) if (isEvent(record)) this.events++;
+      for (const record of records) if (isEventRecord(record)) this.events++;
       this.scannedTo = next;
     }
     if (this.events === 0) this.caughtUpAt = now;

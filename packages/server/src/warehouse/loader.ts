@@ -10,7 +10,8 @@
  * 30 s). When the warehouse is up but refuses a batch, the batch is loaded event by event and only
  * the events it refuses are given up, each logged and counted.
  */
-import { type EnrichedEvent, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import type { EnrichedEvent } from '@signalbox/core';
+import { decodeRecord, isEventRecord, parseLoggedEvent } from '../sources/log-record.js';
 import type { Logger } from 'pino';
 import type { LoaderProgress } from './backlog.js';
 import type { Warehouse } from './warehouse.js';
@@ -62,10 +63,9 @@ export interface LoaderCounters {
 export function eventsOfRecords(records: readonly string[]): EnrichedEvent[] {
   const events: EnrichedEvent[] = [];
   for (const record of records) {
-    const kind = record[0];
-    if (kind !== 'T' && kind !== 'J') continue;
-    const text = record.slice(record.indexOf('\t', 2) + 1);
-    events.push(kind === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text)));
+    if (!isEventRecord(record)) continue;
+    const decoded = decodeRecord(record);
+    if (decoded.kind === 'event') events.push(parseLoggedEvent(decoded.format, decoded.text));
   }
   return events;
 }

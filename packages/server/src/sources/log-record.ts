@@ -1,0 +1,48 @@
+/**
+ * The one codec for event-log records (design §4 "Event source": one codec for log records),
+ * shared by the engine's durability (stream/durability.ts), the warehouse loader and the embedded
+ * event source. Records are single lines:
+ *
+ *   T <now> <enriched TSV line>      an event received as TSV
+ *   J <now> <enriched JSON>          an event received as JSON
+ *   V|D|X|I <JSON payload>           engine changes (see stream/durability.ts)
+ *
+ * `now` is the processing time recorded with the event, so a replay applies it at the same time.
+ */
+import { type EnrichedEvent, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+
+export type EventFormat = 'T' | 'J';
+export type ChangeKind = 'V' | 'D' | 'X' | 'I';
+
+export type LogRecord =
+  | { kind: 'event'; format: EventFormat; now: number; text: string }
+  | { kind: ChangeKind; payload: unknown };
+
+/** An event record line, newline included. */
+export function encodeEventRecord(format: EventFormat, now: number, text: string): string {
+  return `${format}\t${now}\t${text}\n`;
+}
+
+/** A change record line, newline included. */
+export function encodeChangeRecord(kind: ChangeKind, payload: unknown): string {
+  return `${kind}\t${JSON.stringify(payload)}\n`;
+}
+
+export function isEventRecord(record: string): boolean {
+  return record[0] === 'T' || record[0] === 'J';
+}
+
+/** A record line (without its newline). */
+export function decodeRecord(record: string): LogRecord {
+  const kind = record[0];
+  if (kind === 'T' || kind === 'J') {
+    const tab = record.indexOf('\t', 2);
+    return { kind: 'event', format: kind, now: Number(record.slice(2, tab)), text: record.slice(tab + 1) };
+  }
+  return { kind: kind as ChangeKind, payload: JSON.parse(record.slice(2)) as unknown };
+}
+
+/** The enriched event an event record's text holds. */
+export function parseLoggedEvent(format: EventFormat, text: string): EnrichedEvent {
+  return format === 'T' ? parseEnrichedTsv(text) : normalizeEnrichedJson(JSON.parse(text));
+}
