@@ -16,7 +16,7 @@ const t0 = performance.now();
 for (let done = 0; done < N; done += 10000) {
   const body = eventLines(10000, { users: (i) => userId(done + i), startMs: Date.now() - 60000, stepMs: 0, seed: done + 1 }).join('\n');
   const events = body.split('\n').map(parseEnrichedTsv);
-  engine.process(events, Date.now());
+  await engine.process(events, Date.now());
 }
 const t1 = performance.now();
 gc(); const after = process.memoryUsage();

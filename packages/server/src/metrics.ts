@@ -11,7 +11,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ProfilesStore } from './profiles/profiles-store.js';
 import type { StreamEngine } from './stream/engine.js';
 import type { LoaderBacklog } from './warehouse/backlog.js';
 import { withinTime } from './within-time.js';
@@ -92,7 +91,7 @@ export class Metrics {
   });
   private badRowCounts: () => ReadonlyMap<string, number> = () => new Map();
 
-  constructor(engine: StreamEngine, store: ProfilesStore, private readonly clock: () => number = Date.now) {
+  constructor(engine: StreamEngine, store: { stats(): { identifiers: number } }, private readonly clock: () => number = Date.now) {
     // Process and Node.js metrics (resident memory, heap, event-loop lag, GC) for operators.
     collectDefaultMetrics({ register: this.registry });
     // These three are gauges named like counters; the same numbers are the sums of the per-type
@@ -101,10 +100,11 @@ export class Metrics {
 
     const r = this.registry;
     countFrom(r, 'signalbox_events_processed_total', 'Events processed by the stream engine', () => engine.counters.events);
-    countFrom(r, 'signalbox_events_duplicate_total', 'Events skipped because their event_id was already processed', () => engine.counters.duplicates);
+    countFrom(r, 'signalbox_events_duplicate_total', 'Events skipped because every identifier they update had already consumed their event_id', () => engine.counters.duplicates);
     countFrom(r, 'signalbox_attribute_updates_total', 'Attribute state updates', () => engine.counters.updates);
     countFrom(r, 'signalbox_values_skipped_total', 'Values a numeric aggregation could not use', () => engine.counters.skippedValues);
     countFrom(r, 'signalbox_events_late_total', 'Events ignored by an attribute because their tile was already outside its window', () => engine.counters.lateEvents);
+    countFrom(r, 'signalbox_profiles_commit_conflicts_total', 'Batches run again because another worker changed their identifiers first', () => engine.counters.conflicts);
     gaugeOf(r, 'signalbox_profiles_identifiers', 'Identifiers with state in the Profiles Store', () => store.stats().identifiers);
     gaugeOf(r, 'signalbox_published_stream_attributes', 'Attributes the stream engine computes', () => engine.view.attributes.length);
     gaugeOf(r, 'signalbox_engine_last_event_time_seconds', 'Event time of the last event the engine applied (0 before the first)', () => seconds(engine.lastApplied?.eventTime ?? 0));

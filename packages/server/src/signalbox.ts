@@ -75,7 +75,8 @@ export class Signalbox {
   readonly apiKey: string;
   readonly apiKeyGenerated: boolean;
   readonly clock: () => number;
-  readonly replayedRecords: number;
+  /** Log records replayed by `open()`. */
+  replayedRecords = 0;
   private lastPublishedAt = new Date().toISOString();
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
@@ -99,11 +100,15 @@ export class Signalbox {
     this.durability.addReader(() => this.loader.position(), () => this.loader.notify());
     // Before replay: replay rebuilds fired-intervention markers (and delivers nothing).
     this.interventions = new Interventions({
-      store: this.store, engine: this.engine, durability: this.durability, registry: this.registry,
+      engine: this.engine, durability: this.durability, registry: this.registry,
       metrics: this.metrics.registry, dataDir: config.dataDir, config: interventionsConfig(config.interventions),
       defaultTtlSeconds: config.defaultTtlSeconds, clock, logger,
     });
-    this.replayedRecords = this.durability.recover();
+  }
+
+  /** Rebuild state from the snapshot and the log, then go live: deliver firings, follow the registry. */
+  async open(): Promise<void> {
+    this.replayedRecords = await this.durability.recover();
     this.interventions.start();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
@@ -190,6 +195,7 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
   let app: FastifyInstance;
   let url = '';
   try {
+    await signalbox.open();
     await signalbox.loader.start();
     await signalbox.syncView();
     signalbox.startSweeping();

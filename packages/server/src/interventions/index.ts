@@ -8,7 +8,6 @@ import type { InterventionInstance } from '@signalbox/core';
 import type { Logger } from 'pino';
 import { Gauge, type Registry as MetricsRegistry } from 'prom-client';
 import { countFrom } from '../metrics.js';
-import type { ProfilesStore } from '../profiles/profiles-store.js';
 import type { Durability } from '../stream/durability.js';
 import type { StreamEngine } from '../stream/engine.js';
 import type { InterventionsConfig } from './config.js';
@@ -21,7 +20,6 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 export type DeliveryStatus = 'success' | 'undelivered' | 'failure';
 
 export interface InterventionsDeps {
-  store: ProfilesStore;
   engine: StreamEngine;
   durability: Durability;
   registry: InterventionSource;
@@ -43,8 +41,8 @@ export class Interventions {
   /** Call before the durable log is replayed: replay must see the evaluator. */
   constructor(private readonly deps: InterventionsDeps) {
     const { config } = deps;
-    this.evaluator = new InterventionEvaluator(deps.store, config.rlikeBudget);
-    deps.engine.onTouch(this.evaluator.onTouch);
+    this.evaluator = new InterventionEvaluator(config.rlikeBudget);
+    deps.engine.observeWith(this.evaluator);
     deps.durability.onInterventionsView((view) => {
       for (const problem of this.evaluator.load(view as InterventionView | null)) {
         deps.logger?.error(`rule intervention not evaluated: ${problem}`);

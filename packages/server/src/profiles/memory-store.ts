@@ -1,58 +1,74 @@
 /**
- * The embedded Profiles Store: state in memory, made durable by the event log and snapshots
- * (stream/durability.ts). One record per (attribute key, identifier): an array indexed by a slot
- * number given to each definition hash, holding that definition's state. Arrays indexed by slot
- * are smaller and faster than objects keyed by hash, which matters at a million identifiers.
- * Processed event ids are remembered for `dedupeHorizonMs`.
+ * The embedded Profiles Store (design §4 "Profiles Store"): state in memory, made durable by the
+ * event log and snapshots (stream/durability.ts), so a commit has nothing to write.
+ *
+ * - One `Profile` per (attribute key, identifier): an array of states indexed by a slot number
+ *   given to each definition hash (smaller and faster than objects keyed by hash, which matters
+ *   at a million identifiers), its markers, its batch values.
+ * - Working sets are handed out one at a time: a `load` waits until the open one commits. Records
+ *   are the live profiles, so a commit is only the release, and folding a batch costs no copies.
+ * - Consumed events: one map, event id → [processing time in whole seconds, the profiles that
+ *   consumed it…], in processing order so the sweep forgets the oldest first. Membership is by
+ *   profile object, so a deleted identifier forgets what it consumed, and a profile is kept (even
+ *   empty) while something it consumed is remembered.
  */
-import { type AggregationSpec, type AttributeState, applyEvent, isExpired } from '@signalbox/core';
-import type { ProfilesStore } from './profiles-store.js';
+import { type AttributeState, type AggregationSpec, isExpired } from '@signalbox/core';
+import {
+  type BatchValue,
+  type BatchValueWrite,
+  DEDUPE_HORIZON_MS,
+  type ProfileRecord,
+  type ProfileRef,
+  type ProfilesStore,
+  type ReadableDefinition,
+  type WorkingSet,
+} from './profiles-store.js';
+import { detach } from '../detach.js';
 
-type Profile = Array<AttributeState | undefined>;
+interface Profile {
+  /** slot → state */
+  states: Array<AttributeState | undefined>;
+  /** Fired-intervention markers: marker → expiry (epoch ms). */
+  markers: Map<string, number> | undefined;
+  /** definition hash → batch value */
+  batch: Map<string, BatchValue> | undefined;
+  /** When this profile last consumed an event, in whole seconds. */
+  consumedAt: number;
+}
 
-export const DEDUPE_HORIZON_MS = 24 * 3600 * 1000;
+/**
+ * Who consumed an event: [processing time in whole seconds, ...profiles]. A bare number comes from
+ * a snapshot written before dedupe was per identifier: the event counts as consumed everywhere.
+ */
+type Consumers = Array<number | Profile> | number;
 
-/** What a snapshot of the store holds; v8-serialisable. */
+/** What a snapshot of the store holds; v8-serialisable (object identity is kept within one image). */
 export interface MemoryStoreImage {
+  format?: 2;
   /** slot → definition hash */
   hashes: string[];
-  profiles: Map<string, Profile>;
-  processed: Map<string, number>;
-  /** Fired-intervention markers per (attribute key, identifier): marker → expiry. Absent in older snapshots. */
+  profiles: Map<string, Profile> | Map<string, Array<AttributeState | undefined>>;
+  processed: Map<string, Consumers>;
+  /** Format 1 kept markers apart: (key, id) → marker → expiry. */
   markers?: Map<string, Map<string, number>>;
 }
 
 const profileId = (keyName: string, id: string) => `${keyName}\u0001${id}`;
+const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/**
- * A flat copy of `text` that shares no memory with the string it came from. Strings cut from a
- * request body (split, slice) are views into the whole body; keeping one in a long-lived map
- * would keep the entire body alive. (A `slice` of a copy would itself be a view, so copy through
- * a buffer.)
- */
-function detach(text: string): string {
-  return text.length < 13 ? text.slice() : Buffer.from(text, 'utf8').toString('utf8');
-}
+const emptyProfile = (): Profile => ({ states: [], markers: undefined, batch: undefined, consumedAt: 0 });
 
 export class MemoryProfilesStore implements ProfilesStore {
   private profiles = new Map<string, Profile>();
-  /**
-   * event_id → processing time in whole seconds (a small integer, stored unboxed); insertion order
-   * is processing order, so the oldest come first.
-   */
-  private processed = new Map<string, number>();
-  /** Fired-intervention markers, apart from attribute state: (key, id) → marker → expiry. */
-  private markers = new Map<string, Map<string, number>>();
+  private processed = new Map<string, Consumers>();
   private hashes: string[] = [];
   private slots = new Map<string, number>();
-  /** The engine applies an event's attributes for one identifier back to back: remember the last profile. */
-  private lastKeyName = '';
-  private lastId = '';
-  private lastProfile: Profile | undefined;
+  /** The open working set's release, while one is open. */
+  private working: Promise<void> | undefined;
 
   constructor(private readonly dedupeHorizonMs = DEDUPE_HORIZON_MS) {}
 
-  private slotOf(hash: string): number {
+  slotOf(hash: string): number {
     let slot = this.slots.get(hash);
     if (slot === undefined) {
       slot = this.hashes.length;
@@ -62,106 +78,136 @@ export class MemoryProfilesStore implements ProfilesStore {
     return slot;
   }
 
-  private profile(keyName: string, id: string): Profile | undefined {
-    if (this.lastProfile && id === this.lastId && keyName === this.lastKeyName) return this.lastProfile;
-    const profile = this.profiles.get(profileId(keyName, id));
-    this.lastKeyName = keyName;
-    this.lastId = id;
-    this.lastProfile = profile;
+  existingSlot(hash: string): number | undefined {
+    return this.slots.get(hash);
+  }
+
+  /** The profile of (key, id), created and stored when absent. */
+  profileFor(keyName: string, id: string): Profile {
+    const pid = profileId(keyName, id);
+    let profile = this.profiles.get(pid);
+    if (!profile) {
+      profile = emptyProfile();
+      this.profiles.set(detach(pid), profile);
+    }
     return profile;
   }
 
-  private forgetLast(): void {
-    this.lastProfile = undefined;
+  hasConsumed(eventId: string, profile: Profile | undefined): boolean {
+    const consumers = this.processed.get(eventId);
+    if (consumers === undefined) return false;
+    return typeof consumers === 'number' || (profile !== undefined && consumers.indexOf(profile, 1) > 0);
   }
 
-  markProcessed(eventId: string, now: number): boolean {
-    if (this.processed.has(eventId)) return false;
-    this.processed.set(detach(eventId), Math.floor(now / 1000));
+  consume(eventId: string, profile: Profile, now: number): void {
+    const at = seconds(now);
+    profile.consumedAt = at;
+    const consumers = this.processed.get(eventId);
+    if (consumers === undefined) this.processed.set(detach(eventId), [at, profile]);
+    else if (typeof consumers !== 'number') consumers.push(profile);
+  }
+
+  async load(refs: readonly ProfileRef[], now: number): Promise<WorkingSet> {
+    while (this.working) await this.working;
+    let release!: () => void;
+    this.working = new Promise((resolve) => (release = resolve));
+    const byPid = new Map<string, MemoryRecord>();
+    const records = refs.map(({ keyName, id }) => {
+      const pid = profileId(keyName, id);
+      let record = byPid.get(pid);
+      if (!record) {
+        record = new MemoryRecord(this, keyName, id, this.profiles.get(pid), now);
+        byPid.set(pid, record);
+      }
+      return record;
+    });
+    return {
+      records,
+      commit: () => {
+        this.working = undefined;
+        release();
+        return Promise.resolve();
+      },
+    };
+  }
+
+  read(keyName: string, ids: readonly string[], definitions: readonly ReadableDefinition[], now: number): Promise<Array<Array<AttributeState | undefined>>> {
+    const slots = definitions.map((d) => this.slots.get(d.hash));
+    const out = ids.map((id) => {
+      const profile = this.profiles.get(profileId(keyName, id));
+      return definitions.map((d, j) => {
+        const slot = slots[j];
+        const state = profile && slot !== undefined ? profile.states[slot] : undefined;
+        return state && !isExpired(d.spec, state, now) ? state : undefined;
+      });
+    });
+    return Promise.resolve(out);
+  }
+
+  writeBatchValues(values: readonly BatchValueWrite[]): Promise<void> {
+    for (const { keyName, id, hash, value, timestamp } of values) {
+      const profile = this.profileFor(keyName, id);
+      profile.batch ??= new Map();
+      const held = profile.batch.get(hash);
+      if (held && held.timestamp > timestamp) continue;
+      profile.batch.set(hash, { value, timestamp });
+    }
+    return Promise.resolve();
+  }
+
+  readBatchValues(keyName: string, ids: readonly string[], hashes: readonly string[]): Promise<Array<Array<BatchValue | undefined>>> {
+    return Promise.resolve(
+      ids.map((id) => {
+        const batch = this.profiles.get(profileId(keyName, id))?.batch;
+        return hashes.map((h) => batch?.get(h));
+      }),
+    );
+  }
+
+  async deleteIdentifier(keyName: string, id: string): Promise<boolean> {
+    while (this.working) await this.working;
+    const pid = profileId(keyName, id);
+    const profile = this.profiles.get(pid);
+    if (!profile) return false;
+    this.profiles.delete(pid);
+    // Dedupe entries still point at the old profile until the sweep: leave nothing of the person in it.
+    Object.assign(profile, emptyProfile());
     return true;
   }
 
-  apply(keyName: string, id: string, hash: string, spec: AggregationSpec, value: unknown, time: number, now: number): boolean {
-    const slot = this.slotOf(hash);
-    let profile = this.profile(keyName, id);
-    const kept = typeof value === 'string' ? detach(value) : value;
-    const next = applyEvent(spec, profile?.[slot], kept, time, now);
-    if (!next) return false;
-    if (!profile) {
-      profile = new Array<AttributeState | undefined>(this.hashes.length);
-      this.profiles.set(detach(profileId(keyName, id)), profile);
-      this.lastKeyName = keyName;
-      this.lastId = id;
-      this.lastProfile = profile;
-    }
-    profile[slot] = next;
-    return true;
-  }
-
-  read(keyName: string, id: string, hash: string, spec: AggregationSpec, now: number): AttributeState | undefined {
-    const slot = this.slots.get(hash);
-    if (slot === undefined) return undefined;
-    const state = this.profile(keyName, id)?.[slot];
-    return state && !isExpired(spec, state, now) ? state : undefined;
-  }
-
-  hasMarker(keyName: string, id: string, marker: string, now: number): boolean {
-    const expiresAt = this.markers.get(profileId(keyName, id))?.get(marker);
-    return expiresAt !== undefined && expiresAt > now;
-  }
-
-  setMarker(keyName: string, id: string, marker: string, expiresAt: number): void {
-    const pid = profileId(keyName, id);
-    let set = this.markers.get(pid);
-    if (!set) {
-      set = new Map();
-      this.markers.set(detach(pid), set);
-    }
-    set.set(marker, expiresAt);
-  }
-
-  deleteIdentifier(keyName: string, id: string): boolean {
-    this.forgetLast();
-    const pid = profileId(keyName, id);
-    const hadMarkers = this.markers.delete(pid);
-    return this.profiles.delete(pid) || hadMarkers;
-  }
-
-  dropDefinitions(hashes: ReadonlySet<string>): void {
+  async dropDefinitions(hashes: ReadonlySet<string>): Promise<void> {
+    while (this.working) await this.working;
     const slots = [...hashes].map((h) => this.slots.get(h)).filter((s): s is number => s !== undefined);
     if (slots.length === 0) return;
-    this.forgetLast();
-    for (const [pid, profile] of this.profiles) {
-      for (const slot of slots) profile[slot] = undefined;
-      if (!profile.some((s) => s !== undefined)) this.profiles.delete(pid);
+    for (const profile of this.profiles.values()) {
+      for (const slot of slots) profile.states[slot] = undefined;
     }
   }
 
+  /** Remove expired state and markers, forget consumed events older than the dedupe horizon, and drop empty profiles. */
   sweep(now: number, specs: ReadonlyMap<string, AggregationSpec>): void {
-    this.forgetLast();
     const bySlot = this.hashes.map((h) => specs.get(h));
+    const horizon = seconds(now - this.dedupeHorizonMs);
     for (const [pid, profile] of this.profiles) {
       let live = 0;
-      for (let slot = 0; slot < profile.length; slot++) {
-        const state = profile[slot];
+      const { states } = profile;
+      for (let slot = 0; slot < states.length; slot++) {
+        const state = states[slot];
         if (!state) continue;
         const spec = bySlot[slot];
         // State of definitions no longer published is kept until its group version is deleted.
-        if (spec && isExpired(spec, state, now)) profile[slot] = undefined;
+        if (spec && isExpired(spec, state, now)) states[slot] = undefined;
         else live++;
       }
-      if (live === 0) this.profiles.delete(pid);
+      if (profile.markers) {
+        for (const [marker, expiresAt] of profile.markers) if (expiresAt <= now) profile.markers.delete(marker);
+        if (profile.markers.size === 0) profile.markers = undefined;
+      }
+      const kept = live > 0 || profile.markers !== undefined || profile.batch !== undefined || profile.consumedAt > horizon;
+      if (!kept) this.profiles.delete(pid);
     }
-    for (const [pid, set] of this.markers) {
-      for (const [marker, expiresAt] of set) if (expiresAt <= now) set.delete(marker);
-      if (set.size === 0) this.markers.delete(pid);
-    }
-    for (const [pid, markers] of this.markers) {
-      for (const [marker, expiresAt] of markers) if (expiresAt <= now) markers.delete(marker);
-      if (markers.size === 0) this.markers.delete(pid);
-    }
-    const horizon = Math.floor((now - this.dedupeHorizonMs) / 1000);
-    for (const [eventId, at] of this.processed) {
+    for (const [eventId, consumers] of this.processed) {
+      const at = typeof consumers === 'number' ? consumers : (consumers[0] as number);
       if (at > horizon) break;
       this.processed.delete(eventId);
     }
@@ -172,15 +218,68 @@ export class MemoryProfilesStore implements ProfilesStore {
   }
 
   image(): MemoryStoreImage {
-    return { hashes: this.hashes, profiles: this.profiles, processed: this.processed, markers: this.markers };
+    return { format: 2, hashes: this.hashes, profiles: this.profiles, processed: this.processed };
   }
 
   restore(image: MemoryStoreImage): void {
-    this.forgetLast();
     this.hashes = image.hashes;
     this.slots = new Map(image.hashes.map((h, i) => [h, i]));
-    this.profiles = image.profiles;
     this.processed = image.processed;
-    this.markers = image.markers ?? new Map();
+    if (image.format === 2) {
+      this.profiles = image.profiles as Map<string, Profile>;
+      return;
+    }
+    // Format 1: profiles were bare state arrays and markers a map of their own.
+    this.profiles = new Map();
+    for (const [pid, states] of image.profiles as Map<string, Array<AttributeState | undefined>>) {
+      this.profiles.set(pid, { ...emptyProfile(), states });
+    }
+    for (const [pid, markers] of image.markers ?? []) {
+      const profile = this.profiles.get(pid) ?? emptyProfile();
+      profile.markers = markers;
+      this.profiles.set(pid, profile);
+    }
+  }
+}
+
+/** A live profile seen through the working-set contract; the profile is created on the first write. */
+class MemoryRecord implements ProfileRecord {
+  constructor(
+    private readonly store: MemoryProfilesStore,
+    readonly keyName: string,
+    readonly id: string,
+    private profile: Profile | undefined,
+    private readonly now: number,
+  ) {}
+
+  private written(): Profile {
+    return (this.profile ??= this.store.profileFor(this.keyName, this.id));
+  }
+
+  state(hash: string): AttributeState | undefined {
+    if (!this.profile) return undefined;
+    const slot = this.store.existingSlot(hash);
+    return slot === undefined ? undefined : this.profile.states[slot];
+  }
+
+  setState(hash: string, state: AttributeState): void {
+    this.written().states[this.store.slotOf(hash)] = state;
+  }
+
+  hasConsumed(eventId: string): boolean {
+    return this.store.hasConsumed(eventId, this.profile);
+  }
+
+  consume(eventId: string): void {
+    this.store.consume(eventId, this.written(), this.now);
+  }
+
+  markerExpiry(marker: string): number | undefined {
+    return this.profile?.markers?.get(marker);
+  }
+
+  setMarker(marker: string, expiresAt: number): void {
+    const profile = this.written();
+    (profile.markers ??= new Map()).set(marker, expiresAt);
   }
 }

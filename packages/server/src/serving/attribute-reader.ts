@@ -6,10 +6,13 @@
  * - with live state but no value: `default_value`, else 0 for counter/sum, [] for unique_list, null;
  * - the declared type fixes the JSON type returned.
  *
- * A `ReadableAttribute` is plain JSON, so interventions can record it in the event log.
+ * A `ReadableAttribute` is plain JSON, so interventions can record it in the event log. The rule
+ * reads states through a `LiveState` lookup: serving looks in what one batched store read
+ * returned, rule interventions in the engine's working set.
  */
 import {
   type AggregationSpec,
+  type AttributeState,
   type Aggregation,
   type Attribute,
   type AttributeGroup,
@@ -21,7 +24,6 @@ import {
   typeDefault,
   specOf,
 } from '@signalbox/core';
-import type { ProfilesStore } from '../profiles/profiles-store.js';
 
 export interface ReadableAttribute {
   name: string;
@@ -46,15 +48,18 @@ export function readableAttribute(group: AttributeGroup, key: AttributeKey, attr
   };
 }
 
-/** Whether the identifier has live state for any of the group's attributes at `now`. */
-export function hasLiveState(store: ProfilesStore, keyName: string, id: string, attributes: readonly ReadableAttribute[], now: number): boolean {
-  return attributes.some((a) => a.hash !== undefined && store.read(keyName, id, a.hash, a.spec!, now) !== undefined);
+/** The live state (unexpired at the read's `now`) of an attribute for one identifier, or undefined. */
+export type LiveState = (attribute: ReadableAttribute) => AttributeState | undefined;
+
+/** Whether the identifier has live state for any of the group's attributes. */
+export function hasLiveState(live: LiveState, attributes: readonly ReadableAttribute[]): boolean {
+  return attributes.some((a) => a.hash !== undefined && live(a) !== undefined);
 }
 
 /** The value of an attribute for an identifier known to be live in its group. */
-export function readLiveAttribute(store: ProfilesStore, keyName: string, id: string, attribute: ReadableAttribute, now: number): unknown {
+export function readLiveAttribute(live: LiveState, attribute: ReadableAttribute, now: number): unknown {
   if (attribute.hash === undefined) return null;
-  const state = store.read(keyName, id, attribute.hash, attribute.spec!, now);
+  const state = live(attribute);
   const value = state ? readValue(attribute.spec!, state, now) : undefined;
   return outputValue(attribute.type, value === undefined ? attribute.fallback : value);
 }

@@ -18,9 +18,9 @@ import {
   qualifiedName,
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
-import type { ProfilesStore } from '../profiles/profiles-store.js';
+import type { ProfilesStore, ReadableDefinition } from '../profiles/profiles-store.js';
 import type { Registry } from '../registry/registry.js';
-import { type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute } from './attribute-reader.js';
+import { type LiveState, type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute } from './attribute-reader.js';
 
 interface ResolvedAttribute {
   plainName: string;
@@ -149,7 +149,7 @@ export class OnlineAttributes {
     const attributes = this.resolve(request, keyName);
     const owners = new Map<string, string>();
     const groupIndex = new Map<string, number>();
-    const plan: ReadPlan = { columns: [], groups: [] };
+    const plan: ReadPlan = { columns: [], groups: [], definitions: [], slots: new Map() };
     for (const a of attributes) {
       const name = full ? a.fullName : a.plainName;
       const previous = owners.get(name);
@@ -165,6 +165,12 @@ export class OnlineAttributes {
         g = plan.groups.length;
         groupIndex.set(a.groupId, g);
         plan.groups.push(a.group);
+        // Groups of another key read null (below): nothing of theirs to fetch.
+        for (const r of a.keyName === keyName ? a.group : []) {
+          if (r.hash === undefined || plan.slots.has(r.hash)) continue;
+          plan.slots.set(r.hash, plan.definitions.length);
+          plan.definitions.push({ hash: r.hash, spec: r.spec! });
+        }
       }
       // Attributes of groups keyed by another key, and warehouse fields without state, read null.
       const readable = a.keyName === keyName && a.readable?.hash ? a.readable : undefined;
@@ -175,27 +181,30 @@ export class OnlineAttributes {
     return plan;
   }
 
-  read(request: GetOnlineAttributesRequest, now: number): Record<string, unknown[]> {
+  /** One store read for every identifier and every stream attribute the request's groups hold. */
+  async read(request: GetOnlineAttributesRequest, now: number): Promise<Record<string, unknown[]>> {
     const identifiers = (request.attribute_keys ?? request.entities)!;
     const [keyName, ids] = Object.entries(identifiers)[0]!;
     const plan = this.plan(request, keyName);
+    const rows = plan.definitions.length > 0 ? await this.store.read(keyName, ids, plan.definitions, now) : [];
     const response = Object.create(null) as Record<string, unknown[]>;
     response[keyName] = ids;
     // Whether an identifier has any live state in a group decides null versus default:
     // 0 unknown, 1 live, 2 not live, per (identifier, group).
     const groups = plan.groups.length;
     const live = new Uint8Array(ids.length * groups);
+    const lookups = rows.map((row): LiveState => (a) => row[plan.slots.get(a.hash!)!]);
     for (const column of plan.columns) {
       const values = new Array<unknown>(ids.length);
+      const readable = column.readable;
       for (let i = 0; i < ids.length; i++) {
-        const readable = column.readable;
         if (!readable) {
           values[i] = null;
           continue;
         }
         const slot = i * groups + column.group;
-        if (live[slot] === 0) live[slot] = hasLiveState(this.store, keyName, ids[i]!, plan.groups[column.group]!, now) ? 1 : 2;
-        values[i] = live[slot] === 1 ? readLiveAttribute(this.store, keyName, ids[i]!, readable, now) : null;
+        if (live[slot] === 0) live[slot] = hasLiveState(lookups[i]!, plan.groups[column.group]!) ? 1 : 2;
+        values[i] = live[slot] === 1 ? readLiveAttribute(lookups[i]!, readable, now) : null;
       }
       response[column.name] = values;
     }
@@ -207,4 +216,7 @@ interface ReadPlan {
   columns: Array<{ name: string; readable: ReadableAttribute | undefined; group: number }>;
   /** The attributes of each group version read, for the liveness rule. */
   groups: ReadableAttribute[][];
+  /** Every stream attribute of those groups, read in one store call, and where each sits in a row. */
+  definitions: ReadableDefinition[];
+  slots: Map<string, number>;
 }

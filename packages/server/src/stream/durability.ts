@@ -89,7 +89,7 @@ export class Durability {
   }
 
   /** Load the last snapshot and replay the log after it. Returns how many records were replayed. */
-  recover(): number {
+  async recover(): Promise<number> {
     let position: LogPosition = { segment: 0, offset: 0 };
     if (existsSync(this.snapshotPath)) {
       const image = deserialize(readFileSync(this.snapshotPath)) as SnapshotImage;
@@ -101,27 +101,27 @@ export class Durability {
     let replayed = 0;
     let batch: EnrichedEvent[] = [];
     let batchNow = 0;
-    const flushBatch = () => {
-      if (batch.length > 0) this.engine.process(batch, batchNow);
+    const flushBatch = async () => {
+      if (batch.length > 0) await this.engine.process(batch, batchNow);
       batch = [];
     };
     for (const record of this.log.readFrom(position)) {
       replayed++;
       const decoded = decodeRecord(record);
       if (decoded.kind === 'event') {
-        if (decoded.now !== batchNow) flushBatch();
+        if (decoded.now !== batchNow) await flushBatch();
         batchNow = decoded.now;
         batch.push(parseLoggedEvent(decoded.format, decoded.text));
         continue;
       }
-      flushBatch();
+      await flushBatch();
       const { kind, payload } = decoded;
       if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
-      else if (kind === 'D') this.store.dropDefinitions(new Set(payload as string[]));
-      else if (kind === 'X') this.store.deleteIdentifier(...(payload as [string, string]));
+      else if (kind === 'D') await this.store.dropDefinitions(new Set(payload as string[]));
+      else if (kind === 'X') await this.store.deleteIdentifier(...(payload as [string, string]));
       else if (kind === 'I') this.setInterventions(payload);
     }
-    flushBatch();
+    await flushBatch();
     this.log.open();
     return replayed;
   }
@@ -226,19 +226,19 @@ export class Durability {
       for (const op of ops) op.fail(error);
       return;
     }
-    this.inFlight = new Promise((settled) => {
-      this.log.sync((error) => {
-        this.inFlight = undefined;
-        if (error) {
-          this.failed(error, now);
-          for (const op of ops) op.fail(error);
-        } else {
-          this.failure = undefined;
-          this.apply(ops, now);
-        }
-        settled();
-        this.scheduleFlush();
-      });
+    // In flight until the operations are applied too: the next commit's apply must come after.
+    this.inFlight = new Promise<void>((synced) => this.log.sync((error) => {
+      if (error) {
+        this.failed(error, now);
+        for (const op of ops) op.fail(error);
+        synced();
+        return;
+      }
+      this.failure = undefined;
+      void this.apply(ops, now).finally(synced);
+    })).then(() => {
+      this.inFlight = undefined;
+      this.scheduleFlush();
     });
   }
 
@@ -258,17 +258,26 @@ export class Durability {
     return lines.join('');
   }
 
-  private apply(ops: Queued[], now: number): void {
+  /** Apply durable operations in log order, one after another; one that throws fails alone. */
+  private async apply(ops: Queued[], now: number): Promise<void> {
     for (const op of ops) {
-      if (op.kind === 'events') op.done(this.engine.process(op.events.map((e) => e.event), now));
-      else if (op.kind === 'view') { this.setView(op.view); op.done(); }
-      else if (op.kind === 'drop') { this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
-      else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
-      else op.done(this.store.deleteIdentifier(op.keyName, op.id));
+      try {
+        if (op.kind === 'events') op.done(await this.engine.process(op.events.map((e) => e.event), now));
+        else if (op.kind === 'view') { this.setView(op.view); op.done(); }
+        else if (op.kind === 'drop') { await this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
+        else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
+        else op.done(await this.store.deleteIdentifier(op.keyName, op.id));
+      } catch (error) {
+        op.fail(error);
+      }
     }
-    if (this.log.currentSize >= this.options.segmentBytes) {
-      this.log.rotate();
-      this.snapshot();
+    try {
+      if (this.log.currentSize >= this.options.segmentBytes) {
+        this.log.rotate();
+        this.snapshot();
+      }
+    } catch (error) {
+      this.failed(error, now);
     }
     for (const listener of this.appendListeners) listener();
   }
@@ -296,7 +305,7 @@ export class Durability {
       const now = this.options.clock();
       try {
         this.log.append(this.records(ops, now));
-        this.apply(ops, now);
+        await this.apply(ops, now);
       } catch (error) {
         for (const op of ops) op.fail(error);
       }

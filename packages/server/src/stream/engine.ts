@@ -1,16 +1,27 @@
 /**
- * The stream engine (reference §16.2, design §3): for each enriched event, dedupe by event_id,
- * find the published attributes that select it, read its identifier for each attribute key,
- * apply the filter, read and accept the value, and fold it into the Profiles Store.
+ * The stream engine (reference §16.2, design §3 and §4 "Profiles Store"): folds a batch of
+ * enriched events into the Profiles Store with one working set.
  *
- * Processing is synchronous and deterministic given (events, now): replaying the event log with
- * the recorded processing times rebuilds exactly the same state.
+ * 1. Plan (pure, no store): for each event, the published attributes that select it, the
+ *    identifier of each attribute's key, the filter and the accepted value — kept in flat arrays,
+ *    one entry per (event, attribute), plus the distinct identifiers the batch touches.
+ * 2. Load those identifiers (and whatever the event observer — rule interventions — reads).
+ * 3. Fold, event by event in order: per identifier, an event it already consumed changes nothing
+ *    there; otherwise core's `applyEvent` updates each attribute. The observer evaluates after
+ *    each event, on the same records, so it sees the state as of that event.
+ * 4. Commit once. A commit that lost a race re-runs the batch from step 2.
+ *
+ * Deterministic given (events, now): replaying the event log with the recorded processing times
+ * rebuilds exactly the same state.
  */
-import { CompiledView, type EnrichedEvent, SKIPPED, acceptValue, timestampMillis } from '@signalbox/core';
-import type { ProfilesStore } from '../profiles/profiles-store.js';
+import { CompiledView, type EnrichedEvent, type CompiledAttribute, SKIPPED, acceptValue, applyEvent, timestampMillis } from '@signalbox/core';
+import { detach } from '../detach.js';
+import { type ProfileRecord, type ProfileRef, type ProfilesStore, ProfilesConflictError } from '../profiles/profiles-store.js';
 
 export interface ProcessSummary {
+  /** Events that updated something, or had nothing to update. */
   processed: number;
+  /** Events every identifier they update had already consumed (a resend). */
   duplicates: number;
   updates: number;
 }
@@ -30,6 +41,8 @@ export interface EngineCounters {
   skippedValues: number;
   /** Events that fell in a tile already outside an attribute's window. */
   lateEvents: number;
+  /** Commits that lost a race with another worker and were run again. */
+  conflicts: number;
 }
 
 /** The last event the engine applied, for its freshness metrics. */
@@ -40,7 +53,25 @@ export interface LastApplied {
   processedAt: number;
 }
 
-export type TouchListener = (event: EnrichedEvent, touched: AttributeTouch[], now: number) => void;
+/** The records of the batch's working set, by identifier. */
+export type RecordLookup = (keyName: string, id: string) => ProfileRecord | undefined;
+
+/** Hears every event that updated attributes, as it is folded (rule interventions). */
+export interface EventObserver {
+  /** Whether anything would be observed: when false the engine keeps no per-event touches. */
+  readonly active: boolean;
+  /** While planning: identifiers it will read for this event besides those the event updates. */
+  identifiersFor(event: EnrichedEvent, planned: readonly AttributeTouch[], add: (keyName: string, id: string) => void): void;
+  /** After the event's updates were folded into the working set. */
+  observe(event: EnrichedEvent, touched: readonly AttributeTouch[], now: number, records: RecordLookup): void;
+  /** The batch committed: what was observed stands. */
+  committed(): void;
+  /** The batch will be run again: forget what was observed. */
+  abandoned(): void;
+}
+
+/** A commit that keeps losing races means something is wrong; give up rather than spin. */
+const MAX_ATTEMPTS = 10;
 
 /** An event's time: `derived_tstamp`, else `collector_tstamp`, no later than when it is processed. */
 export function eventTime(event: EnrichedEvent, now: number): number {
@@ -48,10 +79,24 @@ export function eventTime(event: EnrichedEvent, now: number): number {
   return t > now ? now : t;
 }
 
+/** A planned batch: one entry per (event, attribute) in the flat arrays, in event order. */
+interface Plan {
+  refs: ProfileRef[];
+  /** keyName → id → index in refs */
+  refIndex: Map<string, Map<string, number>>;
+  touchEvent: number[];
+  touchAttribute: CompiledAttribute[];
+  touchRef: number[];
+  touchValue: unknown[];
+  /** Per event: its time. */
+  times: number[];
+  skippedValues: number;
+}
+
 export class StreamEngine {
   private compiled = new CompiledView([]);
-  readonly counters: EngineCounters = { events: 0, duplicates: 0, updates: 0, skippedValues: 0, lateEvents: 0 };
-  private touchListener: TouchListener | undefined;
+  readonly counters: EngineCounters = { events: 0, duplicates: 0, updates: 0, skippedValues: 0, lateEvents: 0, conflicts: 0 };
+  private observer: EventObserver | undefined;
   lastApplied: LastApplied | undefined;
 
   constructor(readonly store: ProfilesStore) {}
@@ -64,26 +109,50 @@ export class StreamEngine {
     this.compiled = view;
   }
 
-  /** Interventions subscribe here to hear which attributes each event updated. */
-  onTouch(listener: TouchListener): void {
-    this.touchListener = listener;
+  /** Interventions observe here which attributes each event updated. */
+  observeWith(observer: EventObserver): void {
+    this.observer = observer;
   }
 
-  process(events: readonly EnrichedEvent[], now: number): ProcessSummary {
-    const summary: ProcessSummary = { processed: 0, duplicates: 0, updates: 0 };
-    const { store } = this;
-    let last: EnrichedEvent | undefined;
-    for (const event of events) {
-      if (!store.markProcessed(String(event['event_id']), now)) {
-        summary.duplicates++;
-        continue;
+  async process(events: readonly EnrichedEvent[], now: number): Promise<ProcessSummary> {
+    const plan = this.plan(events, now);
+    for (let attempt = 1; ; attempt++) {
+      const workingSet = await this.store.load(plan.refs, now);
+      const records = workingSet.records;
+      const outcome = this.fold(events, plan, records, now);
+      try {
+        await workingSet.commit();
+      } catch (error) {
+        this.observer?.abandoned();
+        if (error instanceof ProfilesConflictError && attempt < MAX_ATTEMPTS) {
+          this.counters.conflicts++;
+          continue;
+        }
+        throw error;
       }
-      summary.processed++;
-      last = event;
+      this.observer?.committed();
+      const { summary } = outcome;
+      if (outcome.last >= 0) this.lastApplied = { eventTime: plan.times[outcome.last]!, processedAt: now };
+      this.counters.events += summary.processed;
+      this.counters.duplicates += summary.duplicates;
+      this.counters.updates += summary.updates;
+      this.counters.skippedValues += plan.skippedValues;
+      this.counters.lateEvents += outcome.late;
+      return summary;
+    }
+  }
+
+  private plan(events: readonly EnrichedEvent[], now: number): Plan {
+    const plan: Plan = { refs: [], refIndex: new Map(), touchEvent: [], touchAttribute: [], touchRef: [], touchValue: [], times: [], skippedValues: 0 };
+    const observer = this.observer?.active ? this.observer : undefined;
+    const add = (keyName: string, id: string) => refOf(plan, keyName, id);
+    for (let e = 0; e < events.length; e++) {
+      const event = events[e]!;
+      const time = eventTime(event, now);
+      plan.times.push(time);
       const candidates = this.compiled.candidates(event);
       if (candidates.length === 0) continue;
-      const time = eventTime(event, now);
-      const touched: AttributeTouch[] | undefined = this.touchListener ? [] : undefined;
+      const planned: AttributeTouch[] | undefined = observer ? [] : undefined;
       for (const attribute of candidates) {
         const rawId = attribute.readKey(event);
         if (rawId === undefined || rawId === '') continue;
@@ -93,24 +162,96 @@ export class StreamEngine {
           value = acceptValue(attribute.spec.aggregation, attribute.readValue(event));
           if (value === undefined) continue;
           if (value === SKIPPED) {
-            this.counters.skippedValues++;
+            plan.skippedValues++;
             continue;
           }
+          // State outlives the request body the value was cut from.
+          if (typeof value === 'string') value = detach(value);
         }
         const id = typeof rawId === 'string' ? rawId : String(rawId);
-        if (store.apply(attribute.keyName, id, attribute.hash, attribute.spec, value, time, now)) {
-          summary.updates++;
-          touched?.push({ keyName: attribute.keyName, id, hash: attribute.hash });
-        } else {
-          this.counters.lateEvents++;
-        }
+        plan.touchEvent.push(e);
+        plan.touchAttribute.push(attribute);
+        plan.touchRef.push(refOf(plan, attribute.keyName, id));
+        plan.touchValue.push(value);
+        planned?.push({ keyName: attribute.keyName, id, hash: attribute.hash });
       }
-      if (touched && touched.length > 0) this.touchListener!(event, touched, now);
+      if (planned && planned.length > 0) observer!.identifiersFor(event, planned, add);
     }
-    if (last) this.lastApplied = { eventTime: eventTime(last, now), processedAt: now };
-    this.counters.events += summary.processed;
-    this.counters.duplicates += summary.duplicates;
-    this.counters.updates += summary.updates;
-    return summary;
+    return plan;
   }
+
+  private fold(events: readonly EnrichedEvent[], plan: Plan, records: readonly ProfileRecord[], now: number) {
+    const summary: ProcessSummary = { processed: 0, duplicates: 0, updates: 0 };
+    const observer = this.observer?.active ? this.observer : undefined;
+    const lookup: RecordLookup = (keyName, id) => {
+      const i = plan.refIndex.get(keyName)?.get(id);
+      return i === undefined ? undefined : records[i];
+    };
+    const { touchEvent, touchAttribute, touchRef, touchValue } = plan;
+    const n = touchEvent.length;
+    // Per event: the identifiers consuming it now, and those that had consumed it before.
+    const fresh: ProfileRecord[] = [];
+    const consumedBefore: ProfileRecord[] = [];
+    let late = 0;
+    let last = -1;
+    let t = 0;
+    for (let e = 0; e < events.length; e++) {
+      if (t >= n || touchEvent[t] !== e) {
+        summary.processed++;
+        last = e;
+        continue;
+      }
+      const event = events[e]!;
+      const eventId = String(event['event_id']);
+      const time = plan.times[e]!;
+      const touched: AttributeTouch[] | undefined = observer ? [] : undefined;
+      fresh.length = 0;
+      consumedBefore.length = 0;
+      for (; t < n && touchEvent[t] === e; t++) {
+        const record = records[touchRef[t]!]!;
+        if (!fresh.includes(record)) {
+          if (consumedBefore.includes(record)) continue;
+          if (record.hasConsumed(eventId)) {
+            consumedBefore.push(record);
+            continue;
+          }
+          record.consume(eventId);
+          fresh.push(record);
+        }
+        const attribute = touchAttribute[t]!;
+        const next = applyEvent(attribute.spec, record.state(attribute.hash), touchValue[t], time, now);
+        if (!next) {
+          late++;
+          continue;
+        }
+        record.setState(attribute.hash, next);
+        summary.updates++;
+        touched?.push({ keyName: record.keyName, id: record.id, hash: attribute.hash });
+      }
+      if (fresh.length === 0) {
+        summary.duplicates++;
+        continue;
+      }
+      summary.processed++;
+      last = e;
+      if (touched && touched.length > 0) observer!.observe(event, touched, now, lookup);
+    }
+    return { summary, late, last };
+  }
+}
+
+/** The index of (key, id) among the plan's refs, added when new. */
+function refOf(plan: Plan, keyName: string, id: string): number {
+  let ids = plan.refIndex.get(keyName);
+  if (!ids) {
+    ids = new Map();
+    plan.refIndex.set(keyName, ids);
+  }
+  let i = ids.get(id);
+  if (i === undefined) {
+    i = plan.refs.length;
+    ids.set(id, i);
+    plan.refs.push({ keyName, id });
+  }
+  return i;
 }
