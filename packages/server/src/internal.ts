@@ -10,3 +10,6 @@ export { eventSourceConformance, type EventSourcePlace } from './sources/conform
 export type * from './sources/event-source.js';
 export { DuckDBWarehouse, PostgresWarehouse, WarehouseLoader } from './warehouse/index.js';
 export { DetailError, ServingError, type ApiDescription, type DescribedOperation } from './http/openapi.js';
+export { profilesStoreConformance, inWorkingSet, type ProfilesStoreFactory } from './profiles/conformance.js';
+export type * from './profiles/profiles-store.js';
+export { ProfilesConflictError, DEDUPE_HORIZON_MS } from './profiles/profiles-store.js';
