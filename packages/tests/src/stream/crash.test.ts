@@ -9,13 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enrichedEvent } from '../support/events.js';
+import { STREAM_BACKENDS } from '../support/backends.js';
 import { type ServerProcess, startServerProcess } from '../support/process.js';
 import { tempDataDir } from '../support/server.js';
 import { type ModelGroup, ReferenceModel } from './reference-model.js';
 
 const KEY = 'crash-test-key';
-const dataDir = tempDataDir('signalbox-crash-');
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const PV = [{ name: 'page_view' }];
 const group = {
@@ -91,10 +90,14 @@ async function stream(server: ServerProcess, indexes: number[], concurrency: num
   return acked;
 }
 
-describe('kill -9 mid-stream', () => {
+for (const backend of STREAM_BACKENDS) describe(`kill -9 mid-stream on ${backend.name}`, () => {
+  const dataDir = tempDataDir('signalbox-crash-');
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const args = ['--data-dir', dataDir, ...backend.args];
+
   it('every acknowledged event counts exactly once after restarts and resends', async () => {
     const env = { SIGNALBOX_API_KEY: KEY, SIGNALBOX_SNAPSHOT_BYTES: String(400 * 1024) };
-    let server = await startServerProcess(['--data-dir', dataDir], env);
+    let server = await startServerProcess(args, env);
     expect((await post(server.url, '/api/v1/registry/attribute_groups/', group)).status).toBe(200);
 
     const all = batches.map((_, i) => i);
@@ -103,12 +106,12 @@ describe('kill -9 mid-stream', () => {
     expect(acked.size).toBeLessThan(batches.length);
 
     // Restart; resend everything not acknowledged plus a few acknowledged batches; kill again.
-    server = await startServerProcess(['--data-dir', dataDir], env);
+    server = await startServerProcess(args, env);
     const resend = all.filter((b) => !acked.has(b) || b % 10 === 0);
     const acked2 = await stream(server, resend, 4, 40);
     for (const b of acked2) acked.add(b);
 
-    server = await startServerProcess(['--data-dir', dataDir], env);
+    server = await startServerProcess(args, env);
     const rest = all.filter((b) => !acked.has(b) || b % 7 === 0);
     const acked3 = await stream(server, rest, 4);
     for (const b of acked3) acked.add(b);
@@ -130,7 +133,7 @@ describe('kill -9 mid-stream', () => {
 
     // A clean stop snapshots; the next start replays nothing and serves the same values.
     expect(await server.stop()).toBe(0);
-    server = await startServerProcess(['--data-dir', dataDir], env);
+    server = await startServerProcess(args, env);
     expect(server.output()).toContain('replayed        0 log records on start');
     const again = await post(server.url, '/api/v1/get-online-attributes', { attributes: ['crash_v1:views', 'crash_v1:paths'], attribute_keys: { domain_userid: users } });
     expect(again.body.views).toEqual(res.body.views);
