@@ -42,6 +42,22 @@ describe('MemoryProfilesStore (embedded only)', () => {
     expect(await count(store, 'e1', NOW + 3_600_000)).toBe(true);
   });
 
+  it('forgets consumed events oldest first, each a horizon after it was processed, across an image', async () => {
+    const store = new MemoryProfilesStore(3_600_000);
+    await count(store, 'e1');
+    await count(store, 'e2', NOW + 1_800_000);
+    await count(store, 'e3', NOW + 1_800_000);
+    await count(store, 'e4', NOW + 3_000_000);
+    store.sweep(NOW + 3_600_000, new Map());
+    expect(store.stats().processedEvents).toBe(3);
+    const copy = new MemoryProfilesStore(3_600_000);
+    copy.restore(structuredClone(store.image()));
+    copy.sweep(NOW + 5_400_000, new Map());
+    expect(copy.stats().processedEvents).toBe(1);
+    expect(await count(copy, 'e3', NOW + 5_400_000)).toBe(true);
+    expect(await count(copy, 'e4', NOW + 5_400_000)).toBe(false);
+  });
+
   it('an image restores the same state, consumed events included', async () => {
     const store = new MemoryProfilesStore();
     await count(store, 'e1');

@@ -7,10 +7,12 @@
  *   at a million identifiers), its markers, its batch values.
  * - Working sets are handed out one at a time: a `load` waits until the open one commits. Records
  *   are the live profiles, so a commit is only the release, and folding a batch costs no copies.
- * - Consumed events: one map, event id → [processing time in whole seconds, the profiles that
- *   consumed it…], in processing order so the sweep forgets the oldest first. Membership is by
- *   profile object, so a deleted identifier forgets what it consumed, and a profile is kept (even
- *   empty) while something it consumed is remembered.
+ * - Consumed events: one map, event id → the profile (or profiles) that consumed it, in
+ *   processing order, and apart from it the processing second at which the map reached each size,
+ *   so the sweep forgets the oldest first without a timestamp per event (an event costs one map
+ *   entry pointing at a profile that exists anyway). Membership is by profile object, so a
+ *   deleted identifier forgets what it consumed, and a profile is kept (even empty) while
+ *   something it consumed is remembered.
  */
 import { type AttributeState, type AggregationSpec, isExpired } from '@signalbox/core';
 import {
@@ -37,19 +39,31 @@ interface Profile {
 }
 
 /**
- * Who consumed an event: [processing time in whole seconds, ...profiles]. A bare number comes from
- * a snapshot written before dedupe was per identifier: the event counts as consumed everywhere.
+ * Who consumed an event. `true` comes from a snapshot written before dedupe was per identifier:
+ * the event counts as consumed everywhere.
  */
-type Consumers = Array<number | Profile> | number;
+type Consumers = Profile | Profile[] | true;
 
 /** What a snapshot of the store holds; v8-serialisable (object identity is kept within one image). */
-export interface MemoryStoreImage {
-  format?: 2;
+export type MemoryStoreImage = FormatTwoImage | FormatOneImage;
+
+interface FormatTwoImage {
+  format: 2;
   /** slot → definition hash */
   hashes: string[];
-  profiles: Map<string, Profile> | Map<string, Array<AttributeState | undefined>>;
+  profiles: Map<string, Profile>;
   processed: Map<string, Consumers>;
-  /** Format 1 kept markers apart: (key, id) → marker → expiry. */
+  /** [second, size of `processed` at the end of that second] pairs, oldest first. */
+  ages: number[];
+}
+
+interface FormatOneImage {
+  format?: undefined;
+  hashes: string[];
+  profiles: Map<string, Array<AttributeState | undefined>>;
+  /** event id → processing time in whole seconds */
+  processed: Map<string, number>;
+  /** (key, id) → marker → expiry */
   markers?: Map<string, Map<string, number>>;
 }
 
@@ -61,6 +75,13 @@ const emptyProfile = (): Profile => ({ states: [], markers: undefined, batch: un
 export class MemoryProfilesStore implements ProfilesStore {
   private profiles = new Map<string, Profile>();
   private processed = new Map<string, Consumers>();
+  /**
+   * When entries were added: flat [second, entries added up to the end of it] pairs, oldest
+   * first, counted from `forgotten` (the entries the sweep removed from the front so far).
+   */
+  private ages: number[] = [];
+  private added = 0;
+  private forgotten = 0;
   private hashes: string[] = [];
   private slots = new Map<string, number>();
   /** The open working set's release, while one is open. */
@@ -95,16 +116,25 @@ export class MemoryProfilesStore implements ProfilesStore {
 
   hasConsumed(eventId: string, profile: Profile | undefined): boolean {
     const consumers = this.processed.get(eventId);
-    if (consumers === undefined) return false;
-    return typeof consumers === 'number' || (profile !== undefined && consumers.indexOf(profile, 1) > 0);
+    if (consumers === undefined || profile === undefined) return consumers === true;
+    return consumers === true || consumers === profile || (Array.isArray(consumers) && consumers.includes(profile));
   }
 
   consume(eventId: string, profile: Profile, now: number): void {
     const at = seconds(now);
     profile.consumedAt = at;
     const consumers = this.processed.get(eventId);
-    if (consumers === undefined) this.processed.set(detach(eventId), [at, profile]);
-    else if (typeof consumers !== 'number') consumers.push(profile);
+    if (consumers === undefined) {
+      this.processed.set(detach(eventId), profile);
+      this.added++;
+      const { ages } = this;
+      if (ages.length > 0 && ages[ages.length - 2] === at) ages[ages.length - 1] = this.added;
+      else ages.push(at, this.added);
+    } else if (Array.isArray(consumers)) {
+      if (!consumers.includes(profile)) consumers.push(profile);
+    } else if (consumers !== true && consumers !== profile) {
+      this.processed.set(eventId, [consumers, profile]);
+    }
   }
 
   async load(refs: readonly ProfileRef[], now: number): Promise<WorkingSet> {
@@ -206,9 +236,18 @@ export class MemoryProfilesStore implements ProfilesStore {
       const kept = live > 0 || profile.markers !== undefined || profile.batch !== undefined || profile.consumedAt > horizon;
       if (!kept) this.profiles.delete(pid);
     }
-    for (const [eventId, consumers] of this.processed) {
-      const at = typeof consumers === 'number' ? consumers : (consumers[0] as number);
-      if (at > horizon) break;
+    // Entries are only ever removed here, from the front: the ages say how many to remove.
+    let until = this.forgotten;
+    let pairs = 0;
+    while (pairs < this.ages.length && this.ages[pairs]! <= horizon) {
+      until = this.ages[pairs + 1]!;
+      pairs += 2;
+    }
+    this.ages.splice(0, pairs);
+    let remove = until - this.forgotten;
+    this.forgotten = until;
+    for (const eventId of this.processed.keys()) {
+      if (remove-- <= 0) break;
       this.processed.delete(eventId);
     }
   }
@@ -218,26 +257,39 @@ export class MemoryProfilesStore implements ProfilesStore {
   }
 
   image(): MemoryStoreImage {
-    return { format: 2, hashes: this.hashes, profiles: this.profiles, processed: this.processed };
+    // Ages counted from the front of the map as it is now.
+    const ages = this.ages.map((v, i) => (i % 2 === 0 ? v : v - this.forgotten));
+    return { format: 2, hashes: this.hashes, profiles: this.profiles, processed: this.processed, ages };
   }
 
   restore(image: MemoryStoreImage): void {
     this.hashes = image.hashes;
     this.slots = new Map(image.hashes.map((h, i) => [h, i]));
-    this.processed = image.processed;
+    this.added = image.processed.size;
+    this.forgotten = 0;
     if (image.format === 2) {
-      this.profiles = image.profiles as Map<string, Profile>;
+      this.profiles = image.profiles;
+      this.processed = image.processed;
+      this.ages = image.ages;
       return;
     }
-    // Format 1: profiles were bare state arrays and markers a map of their own.
+    // Format 1: profiles were bare state arrays, markers a map of their own, and every event
+    // id was remembered with its processing second for the whole store.
     this.profiles = new Map();
-    for (const [pid, states] of image.profiles as Map<string, Array<AttributeState | undefined>>) {
-      this.profiles.set(pid, { ...emptyProfile(), states });
-    }
+    for (const [pid, states] of image.profiles) this.profiles.set(pid, { ...emptyProfile(), states });
     for (const [pid, markers] of image.markers ?? []) {
       const profile = this.profiles.get(pid) ?? emptyProfile();
       profile.markers = markers;
       this.profiles.set(pid, profile);
+    }
+    this.processed = new Map();
+    this.ages = [];
+    let n = 0;
+    for (const [eventId, at] of image.processed) {
+      this.processed.set(eventId, true);
+      n++;
+      if (this.ages.length > 0 && this.ages[this.ages.length - 2] === at) this.ages[this.ages.length - 1] = n;
+      else this.ages.push(at, n);
     }
   }
 }
