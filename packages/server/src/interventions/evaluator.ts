@@ -15,11 +15,18 @@
  * events, processing times and recorded view — but nothing is delivered until `goLive()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { CriteriaCounters, EnrichedEvent, InterventionInstance } from '@signalbox/core';
+import {
+  type CompiledIntervention,
+  type CompiledInterventions,
+  type CriteriaCounters,
+  type EnrichedEvent,
+  type InterventionInstance,
+  type InterventionView,
+  compileView,
+} from '@signalbox/core';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 import { hasLiveState, readLiveAttribute } from '../serving/attribute-reader.js';
 import type { AttributeTouch } from '../stream/engine.js';
-import { type CompiledIntervention, type CompiledInterventions, type InterventionView, compileView } from './view.js';
 
 /** One firing: one id, one instance per target. */
 export interface Firing {

@@ -6,45 +6,12 @@
  * - with live state but no value: `default_value`, else 0 for counter/sum, [] for unique_list, null;
  * - the declared type fixes the JSON type returned.
  *
- * A `ReadableAttribute` is plain JSON, so interventions can record it in the event log.
+ * What to read and what a live identifier without a value reads as is pure and lives in core
+ * (`readableAttribute`, design §4); this file reads it from a Profiles Store.
  */
-import {
-  type AggregationSpec,
-  type Aggregation,
-  type Attribute,
-  type AttributeGroup,
-  type AttributeKey,
-  type AttributeType,
-  describeAttribute,
-  outputValue,
-  readValue,
-  typeDefault,
-  specOf,
-} from '@signalbox/core';
+import { type ReadableAttribute, outputValue } from '@signalbox/core';
+import { readValue } from '@signalbox/core/internal';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
-
-export interface ReadableAttribute {
-  name: string;
-  /** Where the state lives; undefined for attributes the stream engine does not compute (offline groups). */
-  hash: string | undefined;
-  spec: AggregationSpec | undefined;
-  type: AttributeType;
-  aggregation: Aggregation;
-  /** What a live identifier without a value reads as, before typing. */
-  fallback: unknown;
-}
-
-export function readableAttribute(group: AttributeGroup, key: AttributeKey, attribute: Attribute, defaultTtlSeconds: number): ReadableAttribute {
-  const described = group.offline ? undefined : describeAttribute(group, key, attribute, defaultTtlSeconds);
-  return {
-    name: attribute.name,
-    hash: described?.definition_hash,
-    spec: described ? specOf(described) : undefined,
-    type: attribute.type,
-    aggregation: attribute.aggregation,
-    fallback: attribute.default_value ?? typeDefault(attribute.aggregation),
-  };
-}
 
 /** Whether the identifier has live state for any of the group's attributes at `now`. */
 export function hasLiveState(store: ProfilesStore, keyName: string, id: string, attributes: readonly ReadableAttribute[], now: number): boolean {

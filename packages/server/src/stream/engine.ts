@@ -6,7 +6,8 @@
  * Processing is synchronous and deterministic given (events, now): replaying the event log with
  * the recorded processing times rebuilds exactly the same state.
  */
-import { CompiledView, type EnrichedEvent, SKIPPED, acceptValue, timestampMillis } from '@signalbox/core';
+import { CompiledView, type EnrichedEvent, eventTime } from '@signalbox/core';
+import { SKIPPED, acceptValue } from '@signalbox/core/internal';
 import type { ProfilesStore } from '../profiles/profiles-store.js';
 
 export interface ProcessSummary {
@@ -42,11 +43,7 @@ export interface LastApplied {
 
 export type TouchListener = (event: EnrichedEvent, touched: AttributeTouch[], now: number) => void;
 
-/** An event's time: `derived_tstamp`, else `collector_tstamp`, no later than when it is processed. */
-export function eventTime(event: EnrichedEvent, now: number): number {
-  const t = timestampMillis(event['derived_tstamp']) ?? timestampMillis(event['collector_tstamp']) ?? now;
-  return t > now ? now : t;
-}
+export { eventTime } from '@signalbox/core';
 
 export class StreamEngine {
   private compiled = new CompiledView([]);
