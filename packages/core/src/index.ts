@@ -64,13 +64,7 @@ export type { QualifiedName } from './semantics/naming.js';
 export { canonicalJson, definitionHash } from './semantics/hashing.js';
 
 // ---- what published definitions compute -----------------------------------------------------
-export {
-  DEFAULT_TTL_SECONDS,
-  buildStreamView,
-  describeAttribute,
-  effectiveTtlSeconds,
-  keyColumn,
-} from './semantics/published-view.js';
+export { DEFAULT_TTL_SECONDS, buildStreamView, describeAttribute, effectiveTtlSeconds, keyColumn } from './semantics/published-view.js';
 export type { PublishedStreamAttribute, ResolvedGroup, SourceGroup } from './semantics/published-view.js';
 export { CompiledView, compileAttribute, specOf } from './semantics/compiled-view.js';
 export type { CompiledAttribute } from './semantics/compiled-view.js';

@@ -30,7 +30,12 @@ export interface ReadableAttribute {
   fallback: unknown;
 }
 
-export function readableAttribute(group: AttributeGroup, key: AttributeKey, attribute: Attribute, defaultTtlSeconds: number): ReadableAttribute {
+export function readableAttribute(
+  group: AttributeGroup,
+  key: AttributeKey,
+  attribute: Attribute,
+  defaultTtlSeconds: number,
+): ReadableAttribute {
   const described = group.offline ? undefined : describeAttribute(group, key, attribute, defaultTtlSeconds);
   return {
     name: attribute.name,

@@ -38,7 +38,17 @@ describe('core entries', () => {
   });
 
   it('the building blocks are on the internal entry, not the public one', () => {
-    for (const name of ['mergeStates', 'readValue', 'windowFor', 'compilePropertyReader', 'LinearRegex', 'regroupEntities', 'selfDescribingParts', 'jsonText', 'acceptValue']) {
+    for (const name of [
+      'mergeStates',
+      'readValue',
+      'windowFor',
+      'compilePropertyReader',
+      'LinearRegex',
+      'regroupEntities',
+      'selfDescribingParts',
+      'jsonText',
+      'acceptValue',
+    ]) {
       expect(internal, name).toHaveProperty(name);
       expect(core, name).not.toHaveProperty(name);
     }
