@@ -1,6 +1,7 @@
 /**
- * An event's time (design §3 "Windows", §4 "Core is pure and browser-safe"): the time an event
- * is aggregated at, shared by the stream engine, backfill and the testing endpoint. Pure: the
+ * An event's time (design §3 "Window, time and order", §4 "Core is pure and browser-safe"): the
+ * time an event is aggregated at, in core so the stream engine and anything later that replays
+ * events (backfill, the testing endpoint) agree on the tile an event falls in. Pure: the
  * processing time is a parameter, never read from a clock here, so replay with the recorded
  * processing times is exact.
  */

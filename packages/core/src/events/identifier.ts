@@ -1,8 +1,9 @@
 /**
- * The identifier an event carries for an attribute key (design §3 "Attribute keys", §4 "Core is
- * pure and browser-safe"). The stream engine, the intervention evaluator and any other reader of
- * identifiers must agree on it, or an intervention would look up a profile the engine never
- * wrote: one rule, here.
+ * The identifier an event carries for an attribute key (design §3 "State, TTL, idempotency":
+ * state is kept per identifier; "Interventions": each group is read with the identifier of its
+ * own key; §4 "Core is pure and browser-safe"). The stream engine, the intervention evaluator
+ * and any other reader of identifiers must agree on it, or an intervention would look up a
+ * profile the engine never wrote: one rule, here.
  */
 
 /**

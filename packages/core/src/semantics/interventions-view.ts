@@ -12,8 +12,8 @@
  * (an attribute key may be called `__proto__`); a view read back from the log is only iterated.
  *
  * Pure (design §4 "Core is pure and browser-safe"): the view is built from what a registry
- * answers (`InterventionSource`), not from the registry itself, so the server, backfill and the
- * testing endpoint resolve rules the same way.
+ * answers (`InterventionSource`), not from the registry itself, so whatever resolves rules (the
+ * server's evaluator today; backfill and the testing endpoint when they come) resolves them alike.
  */
 import type { AttributeGroup } from '../definitions/attribute-group.js';
 import { type AttributeKey, keyProperty } from '../definitions/attribute-key.js';
