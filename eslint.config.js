@@ -35,6 +35,14 @@ export default tseslint.config(
     },
   },
   {
+    // The SDK builds on core's public entry only; `@signalbox/core/internal` may change in any
+    // release (design §4, conventions "Layout").
+    files: ['packages/sdk/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@signalbox/core/internal'], message: 'the SDK uses @signalbox/core, never its internal entry (design §4).' }] }],
+    },
+  },
+  {
     // Routes receive the narrow services they use (design §4 "Composition by role").
     files: ['packages/server/src/http/routes/**/*.ts'],
     rules: {

@@ -29,11 +29,12 @@ import {
   type EnrichedEvent,
   type EnrichedEventSchemas,
   type ContextsColumn,
-  type EntitySchema,
   type EventSource,
   type JsonColumnHandler,
+  type SelfDescribingJson,
   type UnstructColumn,
 } from './enriched-event.js';
+import { regroupEntities } from './entities.js';
 import { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX, type EnrichedFieldKind } from './fields.js';
 
 export { EnrichedEventError } from './enriched-event.js';
@@ -357,24 +358,17 @@ function cleanString(s: string): string {
   return s;
 }
 
-interface WrittenEntity {
-  readonly schema: string;
-  readonly data: Record<string, unknown>;
-}
-
 /**
- * Regroups the `contexts_*` arrays into the two entity columns: first the entities the side
- * record knows, in their recorded order and column, then any others (new keys, appended
- * elements) key by key, with the URI recorded for that key or given in `options.schemas`.
+ * Checks the `contexts_*` arrays (this writer refuses what it cannot write, naming the key) and
+ * regroups them into the two entity columns by the one rule of `regroupEntities`, with the URI
+ * of a key the record does not know taken from `options.schemas`.
  */
 function collectEntities(
   event: EnrichedEvent,
   keys: readonly string[],
   recorded: EnrichedEventSchemas | undefined,
   options: ToEnrichedTsvOptions,
-): { contexts: WrittenEntity[]; derived: WrittenEntity[] } {
-  const contexts: WrittenEntity[] = [];
-  const derived: WrittenEntity[] = [];
+): { contexts: SelfDescribingJson[]; derived: SelfDescribingJson[] } {
   const lists = new Map<string, readonly Record<string, unknown>[]>();
   for (const key of keys) {
     const list = event[key];
@@ -391,27 +385,8 @@ function collectEntities(
     }
     lists.set(key, list as readonly Record<string, unknown>[]);
   }
-
-  const written = new Map<string, number>();
-  const last = new Map<string, EntitySchema>();
-  for (const record of recorded?.entities ?? []) {
-    last.set(record.key, record);
-    const list = lists.get(record.key);
-    const index = written.get(record.key) ?? 0;
-    if (list === undefined || index >= list.length) continue;
-    written.set(record.key, index + 1);
-    const target = record.derived ? derived : contexts;
-    target.push({ schema: record.schema, data: list[index]! });
-  }
-  for (const [key, list] of lists) {
-    let index = written.get(key) ?? 0;
-    if (index >= list.length) continue;
-    const known = last.get(key);
-    const schema = known?.schema ?? givenSchema(key, options, 'contextsKey');
-    const target = known?.derived === true ? derived : contexts;
-    for (; index < list.length; index++) target.push({ schema, data: list[index]! });
-  }
-  return { contexts, derived };
+  const { contexts, derivedContexts } = regroupEntities(lists, recorded?.entities, (key) => givenSchema(key, options, 'contextsKey'));
+  return { contexts, derived: derivedContexts };
 }
 
 function givenSchema(key: string, options: ToEnrichedTsvOptions, kind: 'contextsKey' | 'unstructKey'): string {

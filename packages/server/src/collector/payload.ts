@@ -6,7 +6,8 @@
  * wrapper, empty list) and of single events (not an object, a value that is not a string) are
  * told apart so the good events of a request still go through.
  */
-import { MAX_JSON_DEPTH, jsonText, nestsDeeperThan, parseIgluUri, tooDeepReason } from '@signalbox/core';
+import { parseIgluUri } from '@signalbox/core';
+import { MAX_JSON_DEPTH, jsonText, nestsDeeperThan, tooDeepReason } from '@signalbox/core/internal';
 import { MAX_PAYLOAD } from '../bad-rows/bad-rows.js';
 import { clip } from './enrich/timestamps.js';
 import { parseQueryString } from './enrich/url.js';

@@ -9,7 +9,7 @@
  * `-X DELETE`. Such a request reaches its route with `body === undefined`: a route without a body
  * schema ignores it, a route with one answers the usual 422 naming `body`.
  */
-import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepReason } from '@signalbox/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepReason } from '@signalbox/core/internal';
 import type { FastifyInstance } from 'fastify';
 import { SignalboxError } from '../errors.js';
 

@@ -19,11 +19,21 @@
  * view — but nothing is delivered until `goLive()`.
  */
 import { randomUUID } from 'node:crypto';
-import { type CriteriaCounters, type EnrichedEvent, type InterventionInstance, isExpired } from '@signalbox/core';
+import {
+  type CompiledIntervention,
+  type CompiledInterventions,
+  type CriteriaCounters,
+  type EnrichedEvent,
+  type InterventionInstance,
+  type InterventionView,
+  type ReadableAttribute,
+  compileView,
+  identifierOf,
+} from '@signalbox/core';
+import { isExpired } from '@signalbox/core/internal';
 import type { ProfileRecord } from '../profiles/profiles-store.js';
-import { type LiveState, type ReadableAttribute, hasLiveState, readLiveAttribute } from '../serving/attribute-reader.js';
+import { type LiveState, hasLiveState, readLiveAttribute } from '../serving/attribute-reader.js';
 import type { AttributeTouch, EventObserver, RecordLookup } from '../stream/engine.js';
-import { type CompiledIntervention, type CompiledInterventions, type InterventionView, compileView } from './view.js';
 
 /** One firing: one id, one instance per target. */
 export interface Firing {
@@ -150,11 +160,6 @@ export class InterventionEvaluator implements EventObserver {
     });
     this.pending.push({ interventionId, name: intervention.name, version: intervention.version, at: now, instances });
   }
-}
-
-/** An identifier as the stream engine reads it: absent when undefined, null or empty. */
-function identifierOf(raw: unknown): string | undefined {
-  return raw === undefined || raw === null || raw === '' ? undefined : typeof raw === 'string' ? raw : String(raw);
 }
 
 /** Identifiers and attribute reads for one event, each computed at most once. */

@@ -1,10 +1,11 @@
 /**
  * Interventions: how Signalbox acts. Wires rule evaluation (evaluator.ts) into the stream engine,
- * records the published rules in the event log (view.ts), and fans fired and pushed
- * interventions out to SSE subscribers (hub.ts) and webhooks (webhooks/).
+ * records the published rules in the event log (the interventions view, built by core's
+ * `buildView`), and fans fired and pushed interventions out to SSE subscribers (hub.ts) and
+ * webhooks (webhooks/).
  */
 import { randomUUID } from 'node:crypto';
-import type { InterventionInstance } from '@signalbox/core';
+import { type InterventionInstance, type InterventionSource, type InterventionView, buildView } from '@signalbox/core';
 import type { Logger } from 'pino';
 import { Gauge, type Registry as MetricsRegistry } from 'prom-client';
 import { countFrom } from '../metrics.js';
@@ -13,7 +14,6 @@ import type { StreamEngine } from '../stream/engine.js';
 import type { InterventionsConfig } from './config.js';
 import { InterventionEvaluator, payloadValue } from './evaluator.js';
 import { InterventionHub, type Target } from './hub.js';
-import { type InterventionSource, type InterventionView, buildView } from './view.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
 

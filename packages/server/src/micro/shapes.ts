@@ -17,7 +17,7 @@
  */
 import { ENRICHED_FIELDS, type EnrichedEvent } from '@signalbox/core';
 import type { BadRow } from '../bad-rows/bad-rows.js';
-import { CONTEXTS_WRAPPER_1_0_0, UNSTRUCT_WRAPPER, selfDescribingParts } from '../warehouse/self-describing.js';
+import { CONTEXTS_WRAPPER_1_0_0, UNSTRUCT_WRAPPER, selfDescribingParts } from '@signalbox/core/internal';
 
 export interface GoodEvent {
   rawEvent: RawEvent;

@@ -10,16 +10,8 @@
  * @signalbox/core's aggregation functions, the one implementation of the semantics, folded over
  * the same events; a few are also spelled out so the suite fails when core and store both drift.
  */
-import {
-  AGGREGATIONS,
-  type Aggregation,
-  type AggregationSpec,
-  type AttributeState,
-  acceptValue,
-  applyEvent,
-  readValue,
-  windowFor,
-} from '@signalbox/core';
+import { AGGREGATIONS, type Aggregation, type AggregationSpec } from '@signalbox/core';
+import { type AttributeState, acceptValue, applyEvent, readValue, windowFor } from '@signalbox/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ProfileRecord, type ProfileRef, type ProfilesStore, ProfilesConflictError } from './profiles-store.js';
 

@@ -3,7 +3,7 @@
  * only the embedded store has: sweeping, snapshot images, and images from before dedupe was per
  * identifier.
  */
-import { applyEvent, readValue } from '@signalbox/core';
+import { applyEvent, readValue } from '@signalbox/core/internal';
 import { describe, expect, it } from 'vitest';
 import { inWorkingSet, profilesStoreConformance } from './conformance.js';
 import { MemoryProfilesStore, type MemoryStoreImage } from './memory-store.js';

@@ -14,7 +14,8 @@
  *   deleted identifier forgets what it consumed, and a profile is kept (even empty) while
  *   something it consumed is remembered.
  */
-import { type AttributeState, type AggregationSpec, isExpired } from '@signalbox/core';
+import type { AggregationSpec } from '@signalbox/core';
+import { type AttributeState, isExpired } from '@signalbox/core/internal';
 import {
   type BatchValue,
   type BatchValueWrite,

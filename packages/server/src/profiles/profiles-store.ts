@@ -21,7 +21,8 @@
  *
  * Memory-only concerns (snapshots, sweeping, stats) are the embedded store's own (memory-store.ts).
  */
-import type { AggregationSpec, AttributeState } from '@signalbox/core';
+import type { AggregationSpec } from '@signalbox/core';
+import type { AttributeState } from '@signalbox/core/internal';
 
 /** Event ids are remembered per identifier for at least this long (design §3). */
 export const DEDUPE_HORIZON_MS = 24 * 3600 * 1000;

@@ -6,47 +6,12 @@
  * - with live state but no value: `default_value`, else 0 for counter/sum, [] for unique_list, null;
  * - the declared type fixes the JSON type returned.
  *
- * A `ReadableAttribute` is plain JSON, so interventions can record it in the event log. The rule
- * reads states through a `LiveState` lookup: serving looks in what one batched store read
- * returned, rule interventions in the engine's working set.
+ * What to read and what a live identifier without a value reads as is pure and lives in core
+ * (`readableAttribute`, design §4). The rule reads states through a `LiveState` lookup: serving
+ * looks in what one batched store read returned, rule interventions in the engine's working set.
  */
-import {
-  type AggregationSpec,
-  type AttributeState,
-  type Aggregation,
-  type Attribute,
-  type AttributeGroup,
-  type AttributeKey,
-  type AttributeType,
-  describeAttribute,
-  outputValue,
-  readValue,
-  typeDefault,
-  specOf,
-} from '@signalbox/core';
-
-export interface ReadableAttribute {
-  name: string;
-  /** Where the state lives; undefined for attributes the stream engine does not compute (offline groups). */
-  hash: string | undefined;
-  spec: AggregationSpec | undefined;
-  type: AttributeType;
-  aggregation: Aggregation;
-  /** What a live identifier without a value reads as, before typing. */
-  fallback: unknown;
-}
-
-export function readableAttribute(group: AttributeGroup, key: AttributeKey, attribute: Attribute, defaultTtlSeconds: number): ReadableAttribute {
-  const described = group.offline ? undefined : describeAttribute(group, key, attribute, defaultTtlSeconds);
-  return {
-    name: attribute.name,
-    hash: described?.definition_hash,
-    spec: described ? specOf(described) : undefined,
-    type: attribute.type,
-    aggregation: attribute.aggregation,
-    fallback: attribute.default_value ?? typeDefault(attribute.aggregation),
-  };
-}
+import { type ReadableAttribute, outputValue } from '@signalbox/core';
+import { type AttributeState, readValue } from '@signalbox/core/internal';
 
 /** The live state (unexpired at the read's `now`) of an attribute for one identifier, or undefined. */
 export type LiveState = (attribute: ReadableAttribute) => AttributeState | undefined;

@@ -15,12 +15,14 @@ import {
   type AttributeKey,
   type GetOnlineAttributesRequest,
   parseQualifiedName,
+  type ReadableAttribute,
   qualifiedName,
+  readableAttribute,
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
 import type { ProfilesStore, ReadableDefinition } from '../profiles/profiles-store.js';
 import type { Registry } from '../registry/registry.js';
-import { type LiveState, type ReadableAttribute, hasLiveState, readLiveAttribute, readableAttribute } from './attribute-reader.js';
+import { type LiveState, hasLiveState, readLiveAttribute } from './attribute-reader.js';
 
 interface ResolvedAttribute {
   plainName: string;

@@ -14,7 +14,7 @@
  *   V <published stream attributes>  the engine view changed
  *   D <definition hashes>            stored values of deleted definitions dropped
  *   X <[attribute key, identifier]>  an identifier's data deleted
- *   I <rule interventions view>      the published interventions changed (interventions/view.ts):
+ *   I <rule interventions view>      the published interventions changed (core `semantics/interventions-view.ts`):
  *                                    replay evaluates each event against the rules that were live
  *                                    when it was first processed, so fired markers come back exactly
  */

@@ -14,7 +14,8 @@
  * Deterministic given (events, now): replaying the event log with the recorded processing times
  * rebuilds exactly the same state.
  */
-import { CompiledView, type EnrichedEvent, type CompiledAttribute, SKIPPED, acceptValue, applyEvent, timestampMillis } from '@signalbox/core';
+import { CompiledView, type CompiledAttribute, type EnrichedEvent, eventTime, identifierOf } from '@signalbox/core';
+import { SKIPPED, acceptValue, applyEvent } from '@signalbox/core/internal';
 import { detach } from '../detach.js';
 import { type ProfileRecord, type ProfileRef, type ProfilesStore, ProfilesConflictError } from '../profiles/profiles-store.js';
 
@@ -72,12 +73,6 @@ export interface EventObserver {
 
 /** A commit that keeps losing races means something is wrong; give up rather than spin. */
 const MAX_ATTEMPTS = 10;
-
-/** An event's time: `derived_tstamp`, else `collector_tstamp`, no later than when it is processed. */
-export function eventTime(event: EnrichedEvent, now: number): number {
-  const t = timestampMillis(event['derived_tstamp']) ?? timestampMillis(event['collector_tstamp']) ?? now;
-  return t > now ? now : t;
-}
 
 /** A planned batch: one entry per (event, attribute) in the flat arrays, in event order. */
 interface Plan {
@@ -154,8 +149,8 @@ export class StreamEngine {
       if (candidates.length === 0) continue;
       const planned: AttributeTouch[] | undefined = observer ? [] : undefined;
       for (const attribute of candidates) {
-        const rawId = attribute.readKey(event);
-        if (rawId === undefined || rawId === '') continue;
+        const id = identifierOf(attribute.readKey(event));
+        if (id === undefined) continue;
         if (!attribute.passes(event)) continue;
         let value: unknown = null;
         if (attribute.readValue) {
@@ -168,7 +163,6 @@ export class StreamEngine {
           // State outlives the request body the value was cut from.
           if (typeof value === 'string') value = detach(value);
         }
-        const id = typeof rawId === 'string' ? rawId : String(rawId);
         plan.touchEvent.push(e);
         plan.touchAttribute.push(attribute);
         plan.touchRef.push(refOf(plan, attribute.keyName, id));

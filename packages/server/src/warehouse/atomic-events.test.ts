@@ -8,7 +8,6 @@ import {
   insertStatement,
   sqlTimestamp,
 } from './atomic-events.js';
-import { selfDescribingParts, unknownSchemaFor } from './self-describing.js';
 
 /** A TSV line from named fields (the rest empty). */
 function tsv(fields: Record<string, string>): string {
@@ -189,21 +188,5 @@ describe('helpers', () => {
   it('turns canonical ISO timestamps into SQL text', () => {
     expect(sqlTimestamp('2025-05-01T10:00:00.250Z')).toBe('2025-05-01 10:00:00.250');
     expect(sqlTimestamp('2025-05-01 10:00:00.250')).toBeUndefined();
-  });
-
-  it('builds a readable URI for keys without one', () => {
-    expect(unknownSchemaFor('contexts_com_acme_thing_3')).toBe('iglu:unknown/com_acme_thing/jsonschema/3-0-0');
-    expect(unknownSchemaFor('unstruct_event_com_acme_signup_1')).toBe('iglu:unknown/com_acme_signup/jsonschema/1-0-0');
-  });
-
-  it('keeps entity order and origin across keys', () => {
-    const parts = selfDescribingParts(parseEnrichedTsv(LINE));
-    expect(parts.contexts.map((c) => c.schema)).toEqual([
-      'iglu:com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0',
-      'iglu:com.snowplowanalytics.snowplow.ecommerce/cart/jsonschema/1-0-0',
-      'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0',
-    ]);
-    expect(parts.derivedContexts.map((c) => c.schema)).toEqual(['iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-0-0']);
-    expect(parts.unstruct?.schema).toBe('iglu:com.snowplowanalytics.snowplow.ecommerce/snowplow_ecommerce_action/jsonschema/1-0-2');
   });
 });

@@ -11,7 +11,7 @@
  * columns are `JSON` holding the self-describing JSON as Enrich wrote it, plus `load_tstamp`.
  */
 import { ENRICHED_FIELDS, type EnrichedEvent, type EnrichedFieldKind } from '@signalbox/core';
-import { selfDescribingParts } from './self-describing.js';
+import { selfDescribingParts } from '@signalbox/core/internal';
 
 export type SqlDialect = 'duckdb' | 'postgres';
 

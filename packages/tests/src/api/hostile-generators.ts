@@ -9,7 +9,8 @@
  * change them, so the test can require them unchanged at the end. Bodies are written with core's
  * stack-free `jsonText`, since `JSON.stringify` cannot write the deep values.
  */
-import { jsonText, normalizeEnrichedJson, toEnrichedTsv } from '@signalbox/core';
+import { normalizeEnrichedJson, toEnrichedTsv } from '@signalbox/core';
+import { jsonText } from '@signalbox/core/internal';
 import type { Rng } from '../support/prng.js';
 
 export interface HostileRequest {

@@ -10,7 +10,7 @@
  *
  * Replay a failing run with `SIGNALBOX_TEST_SEED=<seed>` (the seed is in the test name).
  */
-import { jsonText } from '@signalbox/core';
+import { jsonText } from '@signalbox/core/internal';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { enrichedEvent, enrichedTsv } from '../support/events.js';
 import { type Rng, prng } from '../support/prng.js';

@@ -52,6 +52,11 @@ describe('dependency rules', () => {
     expect(await ruleIdsOf(route)).toContain('no-restricted-imports');
   }, 60_000);
 
+  it('the SDK importing core\'s internal entry fails lint', async () => {
+    const sdk = writeSource('packages/sdk/src/lint-fixture-internal.ts', "export { applyEvent } from '@signalbox/core/internal';\n");
+    expect(await ruleIdsOf(sdk)).toContain('no-restricted-imports');
+  }, 60_000);
+
   it('a node: import in core fails lint', async () => {
     const core = writeSource('packages/core/src/lint-fixture-node.ts', "import { createHash } from 'node:crypto';\nexport const hash = createHash;\n");
     expect(await ruleIdsOf(core)).toContain('no-restricted-imports');

@@ -7,7 +7,8 @@
  * a valid Iglu URI with an object `data` for every inner element. The output JSON columns are
  * compact JSON; entities are re-wrapped as `contexts/jsonschema/1-0-1`, as Enrich writes them.
  */
-import { MAX_JSON_DEPTH, nestsDeeperThan, parseIgluUri, tooDeepReason } from '@signalbox/core';
+import { parseIgluUri } from '@signalbox/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepReason } from '@signalbox/core/internal';
 import { clip } from './timestamps.js';
 
 export const CONTEXTS_OUTPUT_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1';

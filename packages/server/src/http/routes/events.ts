@@ -4,7 +4,8 @@
  * each bad line or element is reported with its position and every reason (bad-rows/reasons.ts),
  * and the rest still count.
  */
-import { EnrichedEventError, jsonText, jsonTextHoldsMoreContainersThan, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { EnrichedEventError, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
+import { jsonText, jsonTextHoldsMoreContainersThan } from '@signalbox/core/internal';
 import { jsonReasons, tsvReasons } from '../../bad-rows/reasons.js';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { MAX_PAYLOAD } from '../../bad-rows/bad-rows.js';

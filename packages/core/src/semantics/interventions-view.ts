@@ -10,24 +10,20 @@
  *
  * `groups` and `keys` are keyed by client-chosen names, so they are null-prototype objects
  * (an attribute key may be called `__proto__`); a view read back from the log is only iterated.
+ *
+ * Pure (design §4 "Core is pure and browser-safe"): the view is built from what a registry
+ * answers (`InterventionSource`), not from the registry itself, so whatever resolves rules (the
+ * server's evaluator today; backfill and the testing endpoint when they come) resolves them alike.
  */
-import {
-  type AttributeGroup,
-  type AttributeKey,
-  type InterventionCriteria,
-  type Property,
-  type PropertyReader,
-  type RuleIntervention,
-  canonicalJson,
-  compilePropertyReader,
-  criteriaReferences,
-  durationSeconds,
-  keyProperty,
-  type CompiledCriteria,
-  type CriteriaOptions,
-  compileCriteria,
-} from '@signalbox/core';
-import { type ReadableAttribute, readableAttribute } from '../serving/attribute-reader.js';
+import type { AttributeGroup } from '../definitions/attribute-group.js';
+import { type AttributeKey, keyProperty } from '../definitions/attribute-key.js';
+import { type InterventionCriteria, type RuleIntervention, criteriaReferences } from '../definitions/intervention.js';
+import type { Property } from '../definitions/properties.js';
+import { durationSeconds } from '../time/duration.js';
+import { canonicalJson } from './hashing.js';
+import { type CompiledCriteria, type CriteriaOptions, compileCriteria } from './intervention-criteria.js';
+import { type PropertyReader, compilePropertyReader } from './property-reader.js';
+import { type ReadableAttribute, readableAttribute } from './readable-attribute.js';
 
 export interface ViewReference {
   /** `group:attr` as written in the criteria. */

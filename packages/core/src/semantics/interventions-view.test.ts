@@ -1,6 +1,8 @@
-import { AttributeGroup, RuleIntervention, builtInKey } from '@signalbox/core';
 import { describe, expect, it } from 'vitest';
-import { type InterventionSource, buildView, compileView } from './view.js';
+import { AttributeGroup } from '../definitions/attribute-group.js';
+import { builtInKey } from '../definitions/attribute-key.js';
+import { RuleIntervention } from '../definitions/intervention.js';
+import { type InterventionSource, buildView, compileView } from './interventions-view.js';
 
 const group = (name: string, version: number, key: string, attributes: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) =>
   AttributeGroup.parse({ name, version, attribute_key: { name: key }, is_published: true, attributes, ...extra });
