@@ -106,6 +106,7 @@ describe('Registry over a file store', () => {
     await vi.waitFor(() => expect(b.findGroup('shopper', 1)).toBeDefined());
     expect(heard).toHaveBeenCalled();
     expect(b.streamView()).toEqual(a.streamView());
+    expect(b.revision).toBe(a.revision);
     // B refuses what A's commit made invalid, and A sees what B wrote.
     await expect(b.createGroup(shopper(1))).rejects.toThrow('already exists');
     await b.createIntervention(bigViews);

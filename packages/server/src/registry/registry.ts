@@ -57,7 +57,7 @@ const builtInReadOnly = (name: string) =>
 export class Registry {
   private cache = new RegistryCache();
   /** The store revision the cache holds; -1 before the first load (a legacy file is revision 0). */
-  private revision = -1;
+  private cachedRevision = -1;
   private readonly listeners: Array<() => void> = [];
   /** Writes and reloads run one at a time, so each checks its rules against the state it commits over. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -73,9 +73,14 @@ export class Registry {
     const registry = new Registry(store, defaultTtlSeconds);
     await registry.refresh();
     registry.unwatch = store.watch((revision) => {
-      if (revision > registry.revision) registry.refresh().catch((error: unknown) => options.onReloadError?.(error));
+      if (revision > registry.cachedRevision) registry.refresh().catch((error: unknown) => options.onReloadError?.(error));
     });
     return registry;
+  }
+
+  /** The store revision the synchronous reads reflect: equal on two nodes, they answer alike. */
+  get revision(): number {
+    return this.cachedRevision;
   }
 
   /** Stop following the store (the store itself is closed by whoever opened it). */
@@ -101,16 +106,16 @@ export class Registry {
   /** Reload if the store moved on (a commit through another handle). */
   private refresh(): Promise<void> {
     return this.serial(async () => {
-      if (this.revision >= 0 && (await this.store.revision()) === this.revision) return;
-      await this.store.transaction((tx) => (tx.revision === this.revision ? undefined : this.reload(tx)));
+      if (this.cachedRevision >= 0 && (await this.store.revision()) === this.cachedRevision) return;
+      await this.store.transaction((tx) => (tx.revision === this.cachedRevision ? undefined : this.reload(tx)));
     });
   }
 
   private async reload(from: RegistryReads & { readonly revision: number }): Promise<void> {
     const rows = await Promise.all(DEFINITION_COLLECTIONS.map((collection) => from.list(collection)));
-    const first = this.revision < 0;
+    const first = this.cachedRevision < 0;
     this.cache = RegistryCache.fromRows(rows.flat());
-    this.revision = from.revision;
+    this.cachedRevision = from.revision;
     if (!first) this.notify();
   }
 
@@ -121,7 +126,7 @@ export class Registry {
   private write<T>(rules: () => T): Promise<T> {
     return this.serial(async () => {
       const { result: planned, revision } = await this.store.transaction(async (tx) => {
-        if (tx.revision !== this.revision) await this.reload(tx);
+        if (tx.revision !== this.cachedRevision) await this.reload(tx);
         const plan = this.cache.plan(rules);
         for (const row of plan.changes) {
           if (row.value === undefined) tx.delete(row.collection, row.name, row.version);
@@ -130,7 +135,7 @@ export class Registry {
         return plan;
       });
       this.cache.apply(planned.changes);
-      this.revision = revision;
+      this.cachedRevision = revision;
       if (planned.changes.length > 0) this.notify();
       return planned.result;
     });
