@@ -85,10 +85,11 @@ export class Signalbox {
     mkdirSync(config.dataDir, { recursive: true });
     const registryStore = await FileRegistryStore.open(config.dataDir);
     try {
+      // The key first: storing a new one is a commit the registry would otherwise reload after.
+      const apiKey = await resolveApiKey(registryStore, config.dataDir, config.apiKey);
       const registry = await Registry.open(registryStore, config.defaultTtlSeconds, {
         onReloadError: (error) => logger?.error({ err: error }, 'reloading the registry after another node\'s change failed'),
       });
-      const apiKey = await resolveApiKey(registryStore, config.dataDir, config.apiKey);
       return new Signalbox(config, { registryStore, registry, apiKey }, clock, logger);
     } catch (error) {
       await registryStore.close();
