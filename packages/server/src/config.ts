@@ -8,7 +8,7 @@ export interface SignalboxConfig {
   host: string;
   port: number;
   dataDir: string;
-  /** When unset, a key is generated on first start and kept in the data dir. */
+  /** When unset, a key is generated on first start, printed once, and only its hash kept in the registry store. */
   apiKey: string | undefined;
   profiles: string;
   source: string;
@@ -31,11 +31,11 @@ export const OPTIONS = [
   { flag: 'host', env: 'SIGNALBOX_HOST', default: '127.0.0.1', help: 'interface to listen on' },
   { flag: 'port', env: 'SIGNALBOX_PORT', default: '8080', help: 'HTTP port (0 picks a free one)' },
   { flag: 'data-dir', env: 'SIGNALBOX_DATA_DIR', default: './.signalbox', help: 'where definitions, the event log and snapshots live' },
-  { flag: 'api-key', env: 'SIGNALBOX_API_KEY', default: undefined, help: 'admin API key (generated and stored in the data dir when unset)' },
+  { flag: 'api-key', env: 'SIGNALBOX_API_KEY', default: undefined, help: 'admin API key (when unset: generated on first start and printed once; the registry keeps its hash)' },
   { flag: 'profiles', env: 'SIGNALBOX_PROFILES_URL', default: 'memory', help: 'Profiles Store: memory' },
   { flag: 'source', env: 'SIGNALBOX_SOURCE_URL', default: 'embedded', help: 'event source: embedded' },
   { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb (a file in the data dir) or postgres://user@host:port/database' },
-  { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file' },
+  { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file (registry.json in the data dir)' },
   { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'process role: only "all" (API and engine in one process) in this version' },
   { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },
   { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` },

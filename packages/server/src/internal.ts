@@ -2,6 +2,11 @@
  * Building blocks for sibling packages (the test suites, benchmarks): not the public API, and
  * free to change with the code. Import from `@signalbox/server/internal`.
  */
+export { Registry, type GroupFilters, type RegistryOptions } from './registry/registry.js';
+export { FileRegistryStore } from './registry/file-registry-store.js';
+export { registryStoreConformance, type RegistryStorePlace } from './registry/conformance.js';
+export { REGISTRY_COLLECTIONS, compareRows, isVersioned } from './registry/registry-store.js';
+export type * from './registry/registry-store.js';
 export { EventLog, type LogPosition } from './stream/event-log.js';
 export { StreamEngine } from './stream/engine.js';
 export { MemoryProfilesStore } from './profiles/memory-store.js';

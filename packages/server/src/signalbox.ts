@@ -2,9 +2,8 @@
  * Wires one Signalbox: registry, Profiles Store, stream engine with its durable log, serving
  * and the HTTP app. `startSignalbox` is what `signalbox start` and the tests call.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describeAttribute, durationSeconds } from '@signalbox/core';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -13,7 +12,9 @@ import { SignalboxError } from './errors.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './metrics.js';
 import { MemoryProfilesStore } from './profiles/memory-store.js';
-import { FileRegistryPersistence } from './registry/registry-data.js';
+import { type ResolvedApiKey, resolveApiKey } from './registry/api-keys.js';
+import { FileRegistryStore } from './registry/file-registry-store.js';
+import type { RegistryStore } from './registry/registry-store.js';
 import { Registry } from './registry/registry.js';
 import { OnlineAttributes } from './serving/online-attributes.js';
 import { BadRows } from './bad-rows/bad-rows.js';
@@ -40,16 +41,6 @@ export const DEFAULT_CONFIG: SignalboxConfig = {
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** The key from the config, else the one stored in the data dir, else a new one (reported as generated). */
-function resolveApiKey(dataDir: string, configured: string | undefined): { apiKey: string; generated: boolean } {
-  if (configured) return { apiKey: configured, generated: false };
-  const path = join(dataDir, 'api-key');
-  if (existsSync(path)) return { apiKey: readFileSync(path, 'utf8').trim(), generated: false };
-  const apiKey = `sbx_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(path, `${apiKey}\n`, { mode: 0o600 });
-  return { apiKey, generated: true };
-}
-
 function checkSupported(config: SignalboxConfig): void {
   const unsupported: string[] = [];
   if (config.profiles !== 'memory') unsupported.push(`--profiles ${config.profiles} (only "memory" is available in this version)`);
@@ -60,7 +51,15 @@ function checkSupported(config: SignalboxConfig): void {
   if (unsupported.length > 0) throw new Error(`unsupported options: ${unsupported.join('; ')}`);
 }
 
+/** What is read from the registry store before anything else starts. */
+interface RegistryParts {
+  registryStore: RegistryStore;
+  registry: Registry;
+  apiKey: ResolvedApiKey;
+}
+
 export class Signalbox {
+  readonly registryStore: RegistryStore;
   readonly registry: Registry;
   readonly store: MemoryProfilesStore;
   readonly engine: StreamEngine;
@@ -72,8 +71,8 @@ export class Signalbox {
   readonly interventions: Interventions;
   /** Loads every good event into the warehouse's `atomic.events`; `loader.warehouse` runs queries. */
   readonly loader: WarehouseLoaderThread;
-  readonly apiKey: string;
-  readonly apiKeyGenerated: boolean;
+  /** The admin key's hash and where it came from (registry/api-keys.ts). */
+  readonly apiKey: ResolvedApiKey;
   readonly clock: () => number;
   /** Log records replayed by `open()`. */
   replayedRecords = 0;
@@ -81,12 +80,27 @@ export class Signalbox {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
 
-  constructor(readonly config: SignalboxConfig, clock: () => number = Date.now, logger?: Logger) {
+  /** Open the registry store, load the registry and the API key, then build the rest. */
+  static async open(config: SignalboxConfig, clock: () => number = Date.now, logger?: Logger): Promise<Signalbox> {
     checkSupported(config);
-    this.clock = clock;
     mkdirSync(config.dataDir, { recursive: true });
-    ({ apiKey: this.apiKey, generated: this.apiKeyGenerated } = resolveApiKey(config.dataDir, config.apiKey));
-    this.registry = new Registry(new FileRegistryPersistence(config.dataDir), config.defaultTtlSeconds);
+    const registryStore = await FileRegistryStore.open(config.dataDir);
+    try {
+      // The key first: storing a new one is a commit the registry would otherwise reload after.
+      const apiKey = await resolveApiKey(registryStore, config.dataDir, config.apiKey);
+      const registry = await Registry.open(registryStore, config.defaultTtlSeconds, {
+        onReloadError: (error) => logger?.error({ err: error }, 'reloading the registry after another node\'s change failed'),
+      });
+      return new Signalbox(config, { registryStore, registry, apiKey }, clock, logger);
+    } catch (error) {
+      await registryStore.close();
+      throw error;
+    }
+  }
+
+  private constructor(readonly config: SignalboxConfig, parts: RegistryParts, clock: () => number, logger?: Logger) {
+    this.clock = clock;
+    ({ registryStore: this.registryStore, registry: this.registry, apiKey: this.apiKey } = parts);
     this.store = new MemoryProfilesStore();
     this.engine = new StreamEngine(this.store);
     this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
@@ -151,7 +165,7 @@ export class Signalbox {
   async deleteGroupVersion(name: string, version: number): Promise<void> {
     const group = this.registry.getGroup(name, version);
     const key = this.registry.resolveKey(group);
-    this.registry.deleteGroup(name, version);
+    await this.registry.deleteGroup(name, version);
     const live = new Set(this.registry.streamView().map((a) => a.definition_hash));
     const hashes = (group.attributes ?? [])
       .map((a) => describeAttribute(group, key, a, this.config.defaultTtlSeconds)?.definition_hash)
@@ -170,6 +184,8 @@ export class Signalbox {
     this.interventions.close();
     await this.durability.close();
     await this.loader.close();
+    this.registry.close();
+    await this.registryStore.close();
   }
 }
 
@@ -191,7 +207,7 @@ export interface StartOptions {
 export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, options: StartOptions = {}): Promise<RunningSignalbox> {
   const config: SignalboxConfig = { ...DEFAULT_CONFIG, ...partial, dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir) };
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const signalbox = new Signalbox(config, options.clock, logger);
+  const signalbox = await Signalbox.open(config, options.clock, logger);
   let app: FastifyInstance;
   let url = '';
   try {

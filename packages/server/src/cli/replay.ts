@@ -59,13 +59,14 @@ export function replayCommand(program: Command): void {
     .description('send an enriched TSV file to a running Signalbox (same path as POST /api/v1/events)')
     .argument('<file>', 'enriched TSV, one event per line')
     .option('--url <url>', 'Signalbox URL [env SIGNALBOX_URL]', process.env['SIGNALBOX_URL'] || DEFAULT_URL)
-    .option('--api-key <key>', 'API key [env SIGNALBOX_API_KEY, else the data dir\'s]')
-    .option('--data-dir <dir>', 'data dir to read the API key from', process.env['SIGNALBOX_DATA_DIR'] ?? './.signalbox')
+    .option('--api-key <key>', 'API key [env SIGNALBOX_API_KEY]')
+    // Data dirs of versions before the registry store kept the key itself in an api-key file.
+    .option('--data-dir <dir>', 'data dir whose api-key file holds the key (older data dirs)', process.env['SIGNALBOX_DATA_DIR'] ?? './.signalbox')
     .option('--batch-size <n>', 'lines per request', '2000')
     .action(async (file: string, opts: { url: string; apiKey?: string; dataDir: string; batchSize: string }) => {
       const keyFile = join(opts.dataDir, 'api-key');
       const apiKey = opts.apiKey || process.env['SIGNALBOX_API_KEY'] || (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);
-      if (!apiKey) throw new Error('no API key: pass --api-key, set SIGNALBOX_API_KEY, or point --data-dir at the server\'s data dir');
+      if (!apiKey) throw new Error('no API key: pass --api-key or set SIGNALBOX_API_KEY (the key the server printed when it generated it; the data dir keeps only its hash)');
       if (!existsSync(file)) throw new Error(`no such file: ${file}`);
       const batchSize = Number(opts.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a whole number ≥ 1, got "${opts.batchSize}"`);

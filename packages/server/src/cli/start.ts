@@ -53,9 +53,9 @@ export function startCommand(program: Command): void {
       `  health          ${url}/health-all    metrics ${url}/metrics`,
       `  data dir        ${signalbox.config.dataDir}`,
       `  replayed        ${signalbox.replayedRecords} log records on start`,
-      signalbox.apiKeyGenerated
-        ? `  API key         ${signalbox.apiKey}  (generated now and stored in the data dir; shown only once)`
-        : `  API key         from ${config.apiKey ? 'the --api-key option / SIGNALBOX_API_KEY' : 'the data dir'}`,
+      signalbox.apiKey.generated
+        ? `  API key         ${signalbox.apiKey.generated}  (generated now and shown only once: the data dir keeps only its hash)`
+        : `  API key         from ${signalbox.apiKey.source === 'configured' ? 'the --api-key option / SIGNALBOX_API_KEY' : 'the data dir'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     logOutput.release();

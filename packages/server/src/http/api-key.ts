@@ -3,9 +3,13 @@
  * are public only in part (the intervention stream). A refused header gets a 401 that says what
  * is wrong with it — missing, not of the form `Bearer <key>`, or the wrong key — without ever
  * repeating what was sent (it may be a key).
+ *
+ * The server knows only the SHA-256 of its key (registry/api-keys.ts): what is sent is hashed and
+ * the two digests compared in constant time, which also hides the key's length.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { SignalboxError } from '../errors.js';
+import { hashApiKey } from '../registry/api-keys.js';
 
 /** The 401 messages (the OpenAPI document shows them as examples). */
 export const AUTH_MESSAGES = {
@@ -14,10 +18,10 @@ export const AUTH_MESSAGES = {
   wrong: 'wrong API key',
 } as const;
 
-export function keyMatches(sent: string, expected: string): boolean {
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** Whether `sent` is the key whose SHA-256 is `expectedSha256`. */
+export function keyMatches(sent: string, expectedSha256: Uint8Array): boolean {
+  const digest = hashApiKey(sent);
+  return digest.length === expectedSha256.length && timingSafeEqual(digest, expectedSha256);
 }
 
 /** The key of an `Authorization: Bearer <key>` header, or undefined when the header is not of that form. */
@@ -34,8 +38,8 @@ function malformation(header: string): string {
   return 'it uses another scheme than Bearer';
 }
 
-/** Throw the 401 for a request whose Authorization header does not carry `expected`. */
-export function checkBearerKey(header: string | undefined, expected: string): void {
+/** Throw the 401 for a request whose Authorization header does not carry the key hashed as `expectedSha256`. */
+export function checkBearerKey(header: string | undefined, expectedSha256: Uint8Array): void {
   if (header === undefined || header.trim() === '') {
     throw new SignalboxError('SIGNALBOX_ERR_AUTH_MISSING_KEY', AUTH_MESSAGES.missing);
   }
@@ -43,5 +47,5 @@ export function checkBearerKey(header: string | undefined, expected: string): vo
   if (key === undefined) {
     throw new SignalboxError('SIGNALBOX_ERR_AUTH_MALFORMED_HEADER', AUTH_MESSAGES.malformed(malformation(header)));
   }
-  if (!keyMatches(key, expected)) throw new SignalboxError('SIGNALBOX_ERR_AUTH_WRONG_KEY', AUTH_MESSAGES.wrong);
+  if (!keyMatches(key, expectedSha256)) throw new SignalboxError('SIGNALBOX_ERR_AUTH_WRONG_KEY', AUTH_MESSAGES.wrong);
 }

@@ -90,7 +90,7 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
-    checkBearerKey(request.headers.authorization, sb.apiKey);
+    checkBearerKey(request.headers.authorization, sb.apiKey.sha256);
   });
 
   // Request latency per route for /metrics; before the routes, so it times all of them.
@@ -137,6 +137,6 @@ export async function buildApp(sb: Signalbox, logger: Logger): Promise<FastifyIn
   await app.register(badRowRoutes, { openapi, badRows });
   await app.register(collectorRoutes, { openapi, badRows, ingest, metrics, clock });
   await app.register(microRoutes, { openapi, badRows, addEventSink: (sink) => sb.addEventSink(sink) });
-  await app.register(interventionRoutes, { openapi, interventions, clock, checkKey: (header) => checkBearerKey(header, sb.apiKey) });
+  await app.register(interventionRoutes, { openapi, interventions, clock, checkKey: (header) => checkBearerKey(header, sb.apiKey.sha256) });
   return app;
 }

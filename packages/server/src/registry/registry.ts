@@ -1,18 +1,20 @@
 /**
- * The registry: attribute keys, attribute groups (versioned), services and rule interventions,
- * with their publish state (design §3 "Lifecycle", reference §3.6, §4.9).
+ * The registry's rules: attribute keys, attribute groups (versioned), services and rule
+ * interventions, with their publish state (design §3 "Lifecycle", §4 "Registry store",
+ * reference §3.6, §4.9). Storage is a `RegistryStore`; this class decides what may be written.
  *
  * - POST of an existing (name[, version]) is a 400; PUT upserts. The SDKs rely on both.
  * - A published version is immutable except `description`, `owner` and `is_published`, wherever
  *   they appear; what a write is compared in is the stored form, so a body GET returned is always
- *   accepted back.
+ *   accepted back (versioned-collection.ts holds the rules groups and interventions share).
  * - The built-in attribute keys are read-only; a PUT that would leave one as it is is a no-op.
  * - A key a group carries in full must agree with the registered or built-in key of its name,
  *   and a new key must agree with the keys published groups carry under its name: otherwise a
  *   group would read another key than the one it was defined with, without a word.
- * - Every collection is a `Map` keyed by the client's names (registry-data.ts).
- * - Every change is persisted before it is acknowledged, and listeners hear when the published
- *   set changes so the stream engine can reload its view.
+ * - Reads are synchronous, from an in-memory cache (the serving path and the stream view must
+ *   not wait). A write is checked and stored in one store transaction, one write at a time, and
+ *   resolves only once it is durable; listeners then hear of it so the stream engine can reload
+ *   its view. A commit through another handle (another node) makes the cache reload.
  */
 import {
   type AttributeGroup,
@@ -30,7 +32,9 @@ import {
 } from '@signalbox/core';
 import { SignalboxError } from '../errors.js';
 import { describeChanges, immutableChanges, keyDisagreements } from './changes.js';
-import { type RegistryData, type RegistryPersistence } from './registry-data.js';
+import { DEFINITION_COLLECTIONS, RegistryCache } from './registry-cache.js';
+import type { RegistryReads, RegistryStore } from './registry-store.js';
+import { notFound } from './versioned-collection.js';
 
 export interface GroupFilters {
   applied?: boolean | undefined;
@@ -39,7 +43,10 @@ export interface GroupFilters {
   attribute_key_or_name?: string | undefined;
 }
 
-const notFound = (what: string) => new SignalboxError('SIGNALBOX_ERR_REGISTRY_NOT_FOUND', `${what} not found`);
+export interface RegistryOptions {
+  /** Told when reloading after another handle's commit fails; the next write or commit retries. */
+  onReloadError?: (error: unknown) => void;
+}
 
 const builtInReadOnly = (name: string) =>
   new SignalboxError(
@@ -47,56 +54,91 @@ const builtInReadOnly = (name: string) =>
     `attribute key "${name}" is built in and cannot be changed or deleted; define a key with another name to read identifiers elsewhere`,
   );
 
-/** The error for a write that would change a published version, naming what it would change. */
-function immutable(what: string, changes: readonly string[], advice: string): SignalboxError {
-  return new SignalboxError(
-    'SIGNALBOX_ERR_REGISTRY_IMMUTABLE',
-    `${what} is published and immutable; this would change ${describeChanges(changes)} (only description, owner and is_published can change). ${advice}`,
-  );
-}
-
-/** All versions of every name, in name then version order. */
-function allVersions<T extends { name: string; version: number }>(map: Map<string, Map<number, T>>): T[] {
-  return [...map.values()]
-    .flatMap((versions) => [...versions.values()])
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version - b.version));
-}
-
-function latestVersion<T extends { version: number }>(versions: Iterable<T> | undefined): T | undefined {
-  return [...(versions ?? [])].reduce<T | undefined>((best, v) => (!best || v.version > best.version ? v : best), undefined);
-}
-
-function setVersion<T>(map: Map<string, Map<number, T>>, name: string, version: number, item: T): void {
-  const versions = map.get(name) ?? new Map<number, T>();
-  versions.set(version, item);
-  map.set(name, versions);
-}
-
-function deleteVersion<T>(map: Map<string, Map<number, T>>, name: string, version: number): void {
-  const versions = map.get(name);
-  versions?.delete(version);
-  if (versions?.size === 0) map.delete(name);
-}
-
 export class Registry {
-  private data: RegistryData;
+  private cache = new RegistryCache();
+  /** The store revision the cache holds; -1 before the first load (a legacy file is revision 0). */
+  private cachedRevision = -1;
   private readonly listeners: Array<() => void> = [];
+  /** Writes and reloads run one at a time, so each checks its rules against the state it commits over. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private unwatch: (() => void) | undefined;
 
-  constructor(
-    private readonly persistence: RegistryPersistence,
+  private constructor(
+    private readonly store: RegistryStore,
     private readonly defaultTtlSeconds: number,
-  ) {
-    this.data = persistence.load();
+  ) {}
+
+  /** Load the registry from its store and follow the store's later commits. */
+  static async open(store: RegistryStore, defaultTtlSeconds: number, options: RegistryOptions = {}): Promise<Registry> {
+    const registry = new Registry(store, defaultTtlSeconds);
+    await registry.refresh();
+    registry.unwatch = store.watch((revision) => {
+      if (revision > registry.cachedRevision) registry.refresh().catch((error: unknown) => options.onReloadError?.(error));
+    });
+    return registry;
   }
 
-  /** Called after every committed change that may alter what is published. */
+  /** The store revision the synchronous reads reflect: equal on two nodes, they answer alike. */
+  get revision(): number {
+    return this.cachedRevision;
+  }
+
+  /** Stop following the store (the store itself is closed by whoever opened it). */
+  close(): void {
+    this.unwatch?.();
+  }
+
+  /** Called after every committed change that may alter what is published, here or through another handle. */
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
 
-  private commit(): void {
-    this.persistence.save(this.data);
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private notify(): void {
     for (const l of this.listeners) l();
+  }
+
+  /** Reload if the store moved on (a commit through another handle). */
+  private refresh(): Promise<void> {
+    return this.serial(async () => {
+      if (this.cachedRevision >= 0 && (await this.store.revision()) === this.cachedRevision) return;
+      await this.store.transaction((tx) => (tx.revision === this.cachedRevision ? undefined : this.reload(tx)));
+    });
+  }
+
+  private async reload(from: RegistryReads & { readonly revision: number }): Promise<void> {
+    const rows = await Promise.all(DEFINITION_COLLECTIONS.map((collection) => from.list(collection)));
+    const first = this.cachedRevision < 0;
+    this.cache = RegistryCache.fromRows(rows.flat());
+    this.cachedRevision = from.revision;
+    if (!first) this.notify();
+  }
+
+  /**
+   * Check `rules` against the committed state and store the rows they change in one
+   * transaction; the cache shows the change only once it is durable.
+   */
+  private write<T>(rules: () => T): Promise<T> {
+    return this.serial(async () => {
+      const { result: planned, revision } = await this.store.transaction(async (tx) => {
+        if (tx.revision !== this.cachedRevision) await this.reload(tx);
+        const plan = this.cache.plan(rules);
+        for (const row of plan.changes) {
+          if (row.value === undefined) tx.delete(row.collection, row.name, row.version);
+          else tx.put(row.collection, row.name, row.version, row.value);
+        }
+        return plan;
+      });
+      this.cache.apply(planned.changes);
+      this.cachedRevision = revision;
+      if (planned.changes.length > 0) this.notify();
+      return planned.result;
+    });
   }
 
   // ---- attribute keys -------------------------------------------------------------------
@@ -104,26 +146,32 @@ export class Registry {
   /** The built-in keys first, then the registered ones. */
   listKeys(): AttributeKey[] {
     const builtIns = BUILT_IN_KEYS.map((name) => builtInKey(name)!);
-    return [...builtIns, ...[...this.data.attribute_keys.values()].filter((k) => !builtInKey(k.name))];
+    return [...builtIns, ...[...this.cache.keys.values()].filter((k) => !builtInKey(k.name))];
   }
 
   /** A key by name; built-ins win over anything stored under their name by older versions. */
   findKey(name: string): AttributeKey | undefined {
-    return builtInKey(name) ?? this.data.attribute_keys.get(name);
+    return builtInKey(name) ?? this.cache.keys.get(name);
   }
 
   getKey(name: string): AttributeKey {
     return this.findKey(name) ?? this.fail(notFound(`attribute key "${name}"`));
   }
 
-  createKey(key: AttributeKey): AttributeKey {
-    if (this.findKey(key.name)) {
-      throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `attribute key "${key.name}" already exists; use PUT to update it`);
-    }
-    return this.putKey(key.name, key);
+  createKey(key: AttributeKey): Promise<AttributeKey> {
+    return this.write(() => {
+      if (this.findKey(key.name)) {
+        throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `attribute key "${key.name}" already exists; use PUT to update it`);
+      }
+      return this.putKeyRules(key.name, key);
+    });
   }
 
-  putKey(name: string, key: AttributeKey): AttributeKey {
+  putKey(name: string, key: AttributeKey): Promise<AttributeKey> {
+    return this.write(() => this.putKeyRules(name, key));
+  }
+
+  private putKeyRules(name: string, key: AttributeKey): AttributeKey {
     this.checkPathName('attribute key', name, key.name);
     const builtIn = builtInKey(name);
     if (builtIn) {
@@ -138,7 +186,7 @@ export class Registry {
         `attribute key "${name}" needs a property (atomic, event or entity) saying where its identifiers are read`,
       );
     }
-    const existing = this.data.attribute_keys.get(name);
+    const existing = this.cache.keys.get(name);
     const changes = existing && this.keyInPublishedUse(name) ? immutableChanges(existing, key) : [];
     if (changes.length > 0) {
       throw new SignalboxError(
@@ -147,23 +195,23 @@ export class Registry {
       );
     }
     if (!existing) this.checkShadowedKeys(key);
-    this.data.attribute_keys.set(name, key);
-    this.commit();
+    this.cache.setKey(key);
     return key;
   }
 
-  deleteKey(name: string): void {
-    if (builtInKey(name)) throw builtInReadOnly(name);
-    if (!this.data.attribute_keys.has(name)) throw notFound(`attribute key "${name}"`);
-    const users = this.allGroups().filter((g) => g.attribute_key.name === name);
-    if (users.length > 0) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_IN_USE',
-        `attribute key "${name}" is used by ${users.map((g) => `${g.name} v${g.version}`).join(', ')}; delete those versions first`,
-      );
-    }
-    this.data.attribute_keys.delete(name);
-    this.commit();
+  deleteKey(name: string): Promise<void> {
+    return this.write(() => {
+      if (builtInKey(name)) throw builtInReadOnly(name);
+      if (!this.cache.keys.has(name)) throw notFound(`attribute key "${name}"`);
+      const users = this.allGroups().filter((g) => g.attribute_key.name === name);
+      if (users.length > 0) {
+        throw new SignalboxError(
+          'SIGNALBOX_ERR_REGISTRY_IN_USE',
+          `attribute key "${name}" is used by ${users.map((g) => `${g.name} v${g.version}`).join(', ')}; delete those versions first`,
+        );
+      }
+      this.cache.deleteKey(name);
+    });
   }
 
   private keyInPublishedUse(name: string): boolean {
@@ -232,7 +280,7 @@ export class Registry {
   // ---- attribute groups -----------------------------------------------------------------
 
   private allGroups(): AttributeGroup[] {
-    return allVersions(this.data.attribute_groups);
+    return this.cache.groups.all();
   }
 
   listGroups(filters: GroupFilters = {}): AttributeGroup[] {
@@ -250,46 +298,39 @@ export class Registry {
 
   /** The highest version of a group. */
   getLatestGroup(name: string): AttributeGroup {
-    return latestVersion(this.data.attribute_groups.get(name)?.values()) ?? this.fail(notFound(`attribute group "${name}"`));
+    return this.cache.groups.getLatest(name);
   }
 
   getGroup(name: string, version: number): AttributeGroup {
-    return this.findGroup(name, version) ?? this.fail(notFound(`attribute group "${name}" version ${version}`));
+    return this.cache.groups.get(name, version);
   }
 
   findGroup(name: string, version: number): AttributeGroup | undefined {
-    return this.data.attribute_groups.get(name)?.get(version);
+    return this.cache.groups.find(name, version);
   }
 
-  createGroup(group: AttributeGroup): AttributeGroup {
-    if (this.findGroup(group.name, group.version)) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_EXISTS',
-        `attribute group "${group.name}" version ${group.version} already exists; use PUT to update it or create a new version`,
-      );
-    }
-    return this.putGroup(group.name, group.version, group);
+  createGroup(group: AttributeGroup): Promise<AttributeGroup> {
+    return this.write(() => {
+      this.cache.groups.checkAbsent(group);
+      return this.putGroupRules(group.name, group.version, group);
+    });
   }
 
-  putGroup(name: string, version: number, body: AttributeGroup): AttributeGroup {
+  putGroup(name: string, version: number, body: AttributeGroup): Promise<AttributeGroup> {
+    return this.write(() => this.putGroupRules(name, version, body));
+  }
+
+  private putGroupRules(name: string, version: number, body: AttributeGroup): AttributeGroup {
     this.checkPathName('attribute group', name, body.name);
     this.checkPathVersion(version, body.version);
     this.resolveKey(body);
     this.checkCarriedKey(body);
     const group = this.storedGroup(body);
     const existing = this.findGroup(name, version);
-    const changes = existing?.is_published ? immutableChanges(this.storedGroup(existing), group) : [];
-    if (changes.length > 0) {
-      throw immutable(`attribute group "${name}" version ${version}`, changes, `Create version ${this.nextGroupVersion(name)} for this change`);
-    }
-    setVersion(this.data.attribute_groups, name, version, group);
+    this.cache.groups.checkMutable(name, version, existing && this.storedGroup(existing), group);
+    this.cache.setGroup(group);
     if (existing?.is_published && !group.is_published) this.unpublishStrandedInterventions();
-    this.commit();
     return group;
-  }
-
-  private nextGroupVersion(name: string): number {
-    return (latestVersion(this.data.attribute_groups.get(name)?.values())?.version ?? 0) + 1;
   }
 
   /** The services that pin a group version, published or not. */
@@ -298,33 +339,32 @@ export class Registry {
   }
 
   /** Deletes one version; returns it so the values it computed can be purged. */
-  deleteGroup(name: string, version: number): AttributeGroup {
-    const group = this.getGroup(name, version);
-    if (group.is_published) {
-      throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_IN_USE', `attribute group "${name}" version ${version} is published; unpublish it before deleting it`);
-    }
-    const services = this.servicesPinning(name, version);
-    if (services.length > 0) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_IN_USE',
-        `attribute group "${name}" version ${version} is used by service ${services.map((s) => `"${s.name}"`).join(', ')}; remove it from the service first`,
-      );
-    }
-    deleteVersion(this.data.attribute_groups, name, version);
-    this.commit();
-    return group;
+  deleteGroup(name: string, version: number): Promise<AttributeGroup> {
+    return this.write(() => {
+      const group = this.cache.groups.checkDeletable(name, version);
+      const services = this.servicesPinning(name, version);
+      if (services.length > 0) {
+        throw new SignalboxError(
+          'SIGNALBOX_ERR_REGISTRY_IN_USE',
+          `attribute group "${name}" version ${version} is used by service ${services.map((s) => `"${s.name}"`).join(', ')}; remove it from the service first`,
+        );
+      }
+      this.cache.deleteGroup(name, version);
+      return group;
+    });
   }
 
-  setBatchSource(name: string, version: number, batchSource: NonNullable<AttributeGroup['batch_source']>): void {
-    const group = this.getGroup(name, version);
-    setVersion(this.data.attribute_groups, name, version, { ...group, batch_source: batchSource });
-    this.commit();
+  setBatchSource(name: string, version: number, batchSource: NonNullable<AttributeGroup['batch_source']>): Promise<void> {
+    return this.write(() => {
+      const group = this.getGroup(name, version);
+      this.cache.setGroup({ ...group, batch_source: batchSource });
+    });
   }
 
   // ---- services ---------------------------------------------------------------------------
 
   listServices(): Service[] {
-    return [...this.data.services.values()];
+    return [...this.cache.services.values()];
   }
 
   getService(name: string): Service {
@@ -332,17 +372,23 @@ export class Registry {
   }
 
   findService(name: string): Service | undefined {
-    return this.data.services.get(name);
+    return this.cache.services.get(name);
   }
 
-  createService(service: Service): Service {
-    if (this.data.services.has(service.name)) {
-      throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `service "${service.name}" already exists; use PUT to update it`);
-    }
-    return this.putService(service.name, service);
+  createService(service: Service): Promise<Service> {
+    return this.write(() => {
+      if (this.cache.services.has(service.name)) {
+        throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_EXISTS', `service "${service.name}" already exists; use PUT to update it`);
+      }
+      return this.putServiceRules(service.name, service);
+    });
   }
 
-  putService(name: string, service: Service): Service {
+  putService(name: string, service: Service): Promise<Service> {
+    return this.write(() => this.putServiceRules(name, service));
+  }
+
+  private putServiceRules(name: string, service: Service): Service {
     this.checkPathName('service', name, service.name);
     for (const link of service.attribute_groups) {
       if (!this.findGroup(link.name, link.version)) {
@@ -352,67 +398,60 @@ export class Registry {
         );
       }
     }
-    this.data.services.set(name, service);
-    this.commit();
+    this.cache.setService(service);
     return service;
   }
 
-  deleteService(name: string): void {
-    this.getService(name);
-    this.data.services.delete(name);
-    this.commit();
+  deleteService(name: string): Promise<void> {
+    return this.write(() => {
+      this.getService(name);
+      this.cache.deleteService(name);
+    });
   }
 
   // ---- interventions ----------------------------------------------------------------------
 
   listInterventions(): RuleIntervention[] {
-    return allVersions(this.data.interventions);
+    return this.cache.interventions.all();
   }
 
   getLatestIntervention(name: string): RuleIntervention {
-    return latestVersion(this.data.interventions.get(name)?.values()) ?? this.fail(notFound(`intervention "${name}"`));
+    return this.cache.interventions.getLatest(name);
   }
 
   findIntervention(name: string, version: number): RuleIntervention | undefined {
-    return this.data.interventions.get(name)?.get(version);
+    return this.cache.interventions.find(name, version);
   }
 
   getIntervention(name: string, version: number): RuleIntervention {
-    return this.findIntervention(name, version) ?? this.fail(notFound(`intervention "${name}" version ${version}`));
+    return this.cache.interventions.get(name, version);
   }
 
-  createIntervention(intervention: RuleIntervention): RuleIntervention {
-    if (this.findIntervention(intervention.name, intervention.version)) {
-      throw new SignalboxError(
-        'SIGNALBOX_ERR_REGISTRY_EXISTS',
-        `intervention "${intervention.name}" version ${intervention.version} already exists; use PUT to update it or create a new version`,
-      );
-    }
-    return this.putIntervention(intervention.name, intervention.version, intervention);
+  createIntervention(intervention: RuleIntervention): Promise<RuleIntervention> {
+    return this.write(() => {
+      this.cache.interventions.checkAbsent(intervention);
+      return this.putInterventionRules(intervention.name, intervention.version, intervention);
+    });
   }
 
-  putIntervention(name: string, version: number, intervention: RuleIntervention): RuleIntervention {
+  putIntervention(name: string, version: number, intervention: RuleIntervention): Promise<RuleIntervention> {
+    return this.write(() => this.putInterventionRules(name, version, intervention));
+  }
+
+  private putInterventionRules(name: string, version: number, intervention: RuleIntervention): RuleIntervention {
     this.checkPathName('intervention', name, intervention.name);
     this.checkPathVersion(version, intervention.version);
-    const existing = this.findIntervention(name, version);
-    const changes = existing?.is_published ? immutableChanges(existing, intervention) : [];
-    if (changes.length > 0) {
-      const next = (latestVersion(this.data.interventions.get(name)?.values())?.version ?? 0) + 1;
-      throw immutable(`intervention "${name}" version ${version}`, changes, `Create version ${next} for this change`);
-    }
+    this.cache.interventions.checkMutable(name, version, this.findIntervention(name, version), intervention);
     if (intervention.is_published) this.checkInterventionResolves(intervention);
-    setVersion(this.data.interventions, name, version, intervention);
-    this.commit();
+    this.cache.setIntervention(intervention);
     return intervention;
   }
 
-  deleteIntervention(name: string, version: number): void {
-    const intervention = this.getIntervention(name, version);
-    if (intervention.is_published) {
-      throw new SignalboxError('SIGNALBOX_ERR_REGISTRY_IN_USE', `intervention "${name}" version ${version} is published; unpublish it before deleting it`);
-    }
-    deleteVersion(this.data.interventions, name, version);
-    this.commit();
+  deleteIntervention(name: string, version: number): Promise<void> {
+    return this.write(() => {
+      this.cache.interventions.checkDeletable(name, version);
+      this.cache.deleteIntervention(name, version);
+    });
   }
 
   /** Each `group:attribute` must resolve to a published version of the group containing it. */
@@ -430,15 +469,12 @@ export class Registry {
 
   /** `group:attr` resolves to the latest published version of `group` containing `attr` (design §3). */
   latestPublishedGroupWith(group: string, attribute: string): AttributeGroup | undefined {
-    return latestVersion(
-      [...(this.data.attribute_groups.get(group)?.values() ?? [])]
-        .filter((g) => g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute)),
-    );
+    return this.cache.groups.findLatest(group, (g) => !!g.is_published && (g.attributes ?? g.fields ?? []).some((a) => a.name === attribute));
   }
 
   /**
    * Unpublishing a group version unpublishes the published interventions that can no longer
-   * resolve one of their references (reference §4.9). Returns how many were unpublished.
+   * resolve one of their references (reference §4.9), in the same transaction. Returns how many.
    */
   private unpublishStrandedInterventions(): number {
     let count = 0;
@@ -448,7 +484,7 @@ export class Registry {
         return !this.latestPublishedGroupWith(group, attribute);
       });
       if (stranded) {
-        intervention.is_published = false;
+        this.cache.setIntervention({ ...intervention, is_published: false });
         count++;
       }
     }
@@ -457,46 +493,40 @@ export class Registry {
 
   // ---- publishing ---------------------------------------------------------------------------
 
-  /** `POST /engines/publish` and `/unpublish`: flip `is_published` on each named object. */
-  setPublished(request: PublishRequest, published: boolean): number {
-    // Validate everything before anything changes: a request naming one unknown object changes nothing.
-    const before = structuredClone(this.data);
-    try {
-      const changed = this.flipPublished(request, published);
-      if (changed > 0) this.commit();
-      return changed;
-    } catch (error) {
-      this.data = before;
-      throw error;
-    }
+  /**
+   * `POST /engines/publish` and `/unpublish`: flip `is_published` on each named object. One
+   * transaction: a request naming one unknown object changes nothing.
+   */
+  setPublished(request: PublishRequest, published: boolean): Promise<number> {
+    return this.write(() => this.flipPublished(request, published));
   }
 
   private flipPublished(request: PublishRequest, published: boolean): number {
     let changed = 0;
     for (const link of request.attribute_keys ?? []) {
       if (builtInKey(link.name)) continue; // always published
-      const key = this.data.attribute_keys.get(link.name);
+      const key = this.cache.keys.get(link.name);
       if (!key) throw notFound(`attribute key "${link.name}"`);
-      if (key.is_published !== published) { key.is_published = published; changed++; }
+      if (key.is_published !== published) { this.cache.setKey({ ...key, is_published: published }); changed++; }
     }
     for (const link of request.attribute_groups ?? []) {
       const group = this.getGroup(link.name, link.version);
       if (group.is_published !== published) {
         if (published) this.resolveKey(group);
-        group.is_published = published;
+        this.cache.setGroup({ ...group, is_published: published });
         changed++;
       }
     }
     if (!published) changed += this.unpublishStrandedInterventions();
     for (const link of request.services ?? []) {
       const service = this.getService(link.name);
-      if (service.is_published !== published) { service.is_published = published; changed++; }
+      if (service.is_published !== published) { this.cache.setService({ ...service, is_published: published }); changed++; }
     }
     for (const link of request.interventions ?? []) {
       const intervention = this.getIntervention(link.name, link.version);
       if (intervention.is_published !== published) {
         if (published) this.checkInterventionResolves(intervention);
-        intervention.is_published = published;
+        this.cache.setIntervention({ ...intervention, is_published: published });
         changed++;
       }
     }

@@ -33,7 +33,9 @@ describe('signalbox start and replay', () => {
     const printed = /API key\s+(\S+)\s+\(generated now/.exec(server.output());
     expect(printed, server.output()).not.toBeNull();
     const key = printed![1]!;
-    expect(readFileSync(join(dataDir, 'api-key'), 'utf8').trim()).toBe(key);
+    // The data dir keeps only the key's hash (registry.json, `api_keys`): the banner is the one place it is shown.
+    expect(existsSync(join(dataDir, 'api-key'))).toBe(false);
+    expect(readFileSync(join(dataDir, 'registry.json'), 'utf8')).not.toContain(key);
     for (const line of ['Signals API', 'events in', 'API docs', 'health', 'data dir']) expect(server.output()).toContain(line);
 
     const group = {
@@ -46,7 +48,9 @@ describe('signalbox start and replay', () => {
     const file = join(dataDir, 'events.tsv');
     const now = Date.now();
     writeFileSync(file, [enrichedTsv({ time: now - 2000, domain_userid: user }), 'broken line', enrichedTsv({ time: now - 1000, domain_userid: user }), ''].join('\n'));
-    const replay = await run(process.execPath, [CLI, 'replay', file, '--url', server.url, '--data-dir', dataDir]).catch((e: any) => e);
+    const keyless = await run(process.execPath, [CLI, 'replay', file, '--url', server.url, '--data-dir', dataDir], { env: { ...process.env, ...env } }).catch((e: any) => e);
+    expect(keyless.stderr).toContain('no API key: pass --api-key or set SIGNALBOX_API_KEY');
+    const replay = await run(process.execPath, [CLI, 'replay', file, '--url', server.url], { env: { ...process.env, SIGNALBOX_API_KEY: key } }).catch((e: any) => e);
     expect(replay.code).toBe(2); // a line was rejected
     expect(replay.stdout).toContain('replayed 3 lines: 2 accepted (2 processed, 0 duplicates), 1 rejected in ');
     expect(replay.stderr).toContain('line 2: expected 131 tab-separated fields, got 1');
@@ -61,6 +65,33 @@ describe('signalbox start and replay', () => {
     const again = await run(process.execPath, [CLI, 'replay', file, '--url', server.url, '--api-key', key]).catch((e: any) => e);
     expect(again.stdout).toContain('2 accepted (0 processed, 2 duplicates)');
     await server.stop();
+  });
+
+  it('a data dir from before the key moved into the registry keeps its api-key file\'s key', async () => {
+    const old = join(dataDir, 'older');
+    mkdirSync(old);
+    writeFileSync(join(old, 'api-key'), 'sbx_kept_from_an_older_version\n', { mode: 0o600 });
+    const env = { SIGNALBOX_API_KEY: '' };
+    for (let start = 0; start < 2; start++) {
+      const server = await startServerProcess(['--data-dir', old], env);
+      try {
+        expect(server.output()).toContain('API key         from the data dir');
+        expect((await call(server.url, 'sbx_kept_from_an_older_version', 'GET', '/api/v1/registry/services/')).status).toBe(200);
+        expect((await call(server.url, 'sbx_some_other_key', 'GET', '/api/v1/registry/services/')).status).toBe(401);
+      } finally {
+        await server.stop();
+      }
+    }
+    // `replay --data-dir` still finds the key of such a data dir.
+    const file = join(old, 'one.tsv');
+    writeFileSync(file, `${enrichedTsv({ time: Date.now(), domain_userid: '0d3c0e2a-1111-4222-8333-444455556666' })}\n`);
+    const server = await startServerProcess(['--data-dir', old], env);
+    try {
+      const replay = await run(process.execPath, [CLI, 'replay', file, '--url', server.url, '--data-dir', old], { env: { ...process.env, ...env } });
+      expect(replay.stdout).toContain('1 accepted (1 processed, 0 duplicates)');
+    } finally {
+      await server.stop();
+    }
   });
 
   it('refuses options naming backends this version does not have, and bad ports', async () => {

@@ -24,14 +24,14 @@ export const engineRoutes: FastifyPluginAsync<EngineRouteOptions> = async (app, 
       ...unresolved,
       SIGNALBOX_ERR_REGISTRY_UNRESOLVED: 'intervention "big_cart" references "shopper:cart_total", but no published version of attribute group "shopper" has attribute "cart_total"',
     },
-    handler: ({ body }) => ({ status: registry.setPublished(body, true) > 0 ? 'published' : 'nothing to publish' }),
+    handler: async ({ body }) => ({ status: (await registry.setPublished(body, true)) > 0 ? 'published' : 'nothing to publish' }),
   });
   defineRoute(app, openapi, {
     method: 'POST', url: '/api/v1/engines/unpublish', tag: 'engines', summary: 'Unpublish (stored values are kept)', body: PublishRequest,
     examples: { body: { interventions: [{ name: 'big_cart', version: 1 }] } },
     response: { description: '`nothing to unpublish` when nothing named was published', schema: UnpublishResponse, example: { status: 'unpublished' } },
     errors: unresolved,
-    handler: ({ body }) => ({ status: registry.setPublished(body, false) > 0 ? 'unpublished' : 'nothing to unpublish' }),
+    handler: async ({ body }) => ({ status: (await registry.setPublished(body, false)) > 0 ? 'unpublished' : 'nothing to unpublish' }),
   });
   defineRoute(app, openapi, {
     method: 'GET', url: '/api/v1/engines/stream_attributes', tag: 'engines', summary: 'The attributes the stream engine computes, deduplicated by definition hash',

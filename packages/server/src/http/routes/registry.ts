@@ -72,7 +72,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
   route({ method: 'POST', url: `${keys}/`, tag: 'registry', summary: 'Create an attribute key (400 if it exists)', body: AttributeKey,
     examples: { body: PRODUCT_SKU_KEY }, response: keyResponse,
     errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute key "product_sku" already exists; use PUT to update it', ...shadowedKeyMismatch },
-    handler: ({ body }) => attributeKeyOutput(registry.createKey(body)) });
+    handler: async ({ body }) => attributeKeyOutput(await registry.createKey(body)) });
   route({ method: 'GET', url: `${keys}/:name`, tag: 'registry', summary: 'Get an attribute key', params: NamePath,
     examples: { params: { name: 'product_sku' } }, response: keyResponse, errors: keyNotFound,
     handler: ({ params }) => attributeKeyOutput(registry.getKey(params.name)) });
@@ -84,7 +84,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
       SIGNALBOX_ERR_REGISTRY_IMMUTABLE: 'attribute key "product_sku" is used by a published attribute group; this would change field property.path (only description, owner and is_published can change)',
       ...shadowedKeyMismatch,
     },
-    handler: ({ params, body }) => attributeKeyOutput(registry.putKey(params.name, body)) });
+    handler: async ({ params, body }) => attributeKeyOutput(await registry.putKey(params.name, body)) });
   route({ method: 'DELETE', url: `${keys}/:name`, tag: 'registry', summary: 'Delete an attribute key', params: NamePath,
     examples: { params: { name: 'product_sku' } }, response: deleted,
     description: 'The built-in keys (domain_userid, domain_sessionid, network_userid, user_id) cannot be deleted.',
@@ -94,7 +94,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
       SIGNALBOX_ERR_REGISTRY_IMMUTABLE:
         'attribute key "domain_userid" is built in and cannot be changed or deleted; define a key with another name to read identifiers elsewhere',
     },
-    handler: ({ params }) => { registry.deleteKey(params.name); return OK; } });
+    handler: async ({ params }) => { await registry.deleteKey(params.name); return OK; } });
 
   // ---- attribute groups
   const groups = '/api/v1/registry/attribute_groups';
@@ -105,7 +105,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
   route({ method: 'POST', url: `${groups}/`, tag: 'registry', summary: 'Create an attribute group version (400 if it exists)', body: AttributeGroup,
     examples: { body: SHOPPER_GROUP }, response: groupResponse,
     errors: { SIGNALBOX_ERR_REGISTRY_EXISTS: 'attribute group "shopper" version 1 already exists; use PUT to update it or create a new version', ...unresolvedKey, ...carriedKeyMismatch },
-    handler: ({ body }) => groupOut(registry.createGroup(body)) });
+    handler: async ({ body }) => groupOut(await registry.createGroup(body)) });
   route({ method: 'GET', url: `${groups}/:name`, tag: 'registry', summary: 'Get the latest version of an attribute group', params: NamePath,
     examples: { params: { name: 'shopper' } }, response: groupResponse,
     errors: { SIGNALBOX_ERR_REGISTRY_NOT_FOUND: 'attribute group "shopper" not found' },
@@ -116,7 +116,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
   route({ method: 'PUT', url: `${groups}/:name/versions/:version`, tag: 'registry', summary: 'Create or replace an attribute group version', params: VersionPath, body: AttributeGroup,
     examples: { params: shopper, body: SHOPPER_GROUP }, response: groupResponse,
     errors: { ...pathMismatch('attribute group', 'shopper'), ...unresolvedKey, ...carriedKeyMismatch, ...groupImmutable },
-    handler: ({ params, body }) => groupOut(registry.putGroup(params.name, params.version, body)) });
+    handler: async ({ params, body }) => groupOut(await registry.putGroup(params.name, params.version, body)) });
   route({ method: 'DELETE', url: `${groups}/:name/versions/:version`, tag: 'registry', summary: 'Delete an attribute group version and its stored values', params: VersionPath,
     description: 'The version must be unpublished and in no service. The Signals SDKs send `Content-Type: application/json` with an empty body here; that is accepted.',
     examples: { params: shopper }, response: deleted,
@@ -128,7 +128,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
       body: { name: 'shopper_daily', database: 'analytics', schema: 'derived', table: 'shopper_daily', timestamp_field: 'updated_at' },
     },
     response: { description: 'Attached', schema: Empty, example: {} }, errors: groupNotFound,
-    handler: ({ params, body }) => { registry.setBatchSource(params.name, params.version, body); return {}; } });
+    handler: async ({ params, body }) => { await registry.setBatchSource(params.name, params.version, body); return {}; } });
 
   // ---- services
   const services = '/api/v1/registry/services';
@@ -151,7 +151,7 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
     handler: ({ params, body }) => registry.putService(params.name, body) });
   route({ method: 'DELETE', url: `${services}/:name`, tag: 'registry', summary: 'Delete a service', params: NamePath,
     examples: { params: { name: 'website' } }, response: deleted, errors: serviceNotFound,
-    handler: ({ params }) => { registry.deleteService(params.name); return OK; } });
+    handler: async ({ params }) => { await registry.deleteService(params.name); return OK; } });
 
   // ---- interventions
   const interventions = '/api/v1/registry/interventions';
@@ -182,5 +182,5 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteOptions> = async (a
   route({ method: 'DELETE', url: `${interventions}/:name/versions/:version`, tag: 'registry', summary: 'Delete an intervention version', params: VersionPath,
     examples: { params: { name: 'big_cart', version: 1 } }, response: deleted,
     errors: { ...interventionNotFound, SIGNALBOX_ERR_REGISTRY_IN_USE: 'intervention "big_cart" version 1 is published; unpublish it before deleting it' },
-    handler: ({ params }) => { registry.deleteIntervention(params.name, params.version); return OK; } });
+    handler: async ({ params }) => { await registry.deleteIntervention(params.name, params.version); return OK; } });
 };
