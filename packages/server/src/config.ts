@@ -36,7 +36,7 @@ export const OPTIONS = [
   { flag: 'source', env: 'SIGNALBOX_SOURCE_URL', default: 'embedded', help: 'event source: embedded' },
   { flag: 'warehouse', env: 'SIGNALBOX_WAREHOUSE_URL', default: 'duckdb', help: 'warehouse: duckdb (a file in the data dir) or postgres://user@host:port/database' },
   { flag: 'registry', env: 'SIGNALBOX_REGISTRY_URL', default: 'file', help: 'registry: file (registry.json in the data dir)' },
-  { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'process role: only "all" (API and engine in one process) in this version' },
+  { flag: 'role', env: 'SIGNALBOX_ROLE', default: 'all', help: 'process role: all (API and engine in one process); api and engine need backends shared between processes, which this version does not have' },
   { flag: 'default-ttl', env: 'SIGNALBOX_DEFAULT_TTL', default: 'P7D', help: 'TTL of lifetime attributes without a group or key TTL' },
   { flag: 'log-level', env: 'SIGNALBOX_LOG_LEVEL', default: 'info', help: `log level: ${LOG_LEVELS.join(', ')}` },
   { flag: 'snapshot-every', env: 'SIGNALBOX_SNAPSHOT_BYTES', default: String(256 * 1024 * 1024), help: 'snapshot the Profiles Store when the event log segment passes this many bytes' },

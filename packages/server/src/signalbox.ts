@@ -1,6 +1,9 @@
 /**
- * Wires one Signalbox: registry, Profiles Store, stream engine with its durable log, serving
- * and the HTTP app. `startSignalbox` is what `signalbox start` and the tests call.
+ * The composition root (design §4 "Composition by role"): the only module that knows every room.
+ * `createSignalbox` parses the backends, opens each room with its factory (composition/), and
+ * wires the registry, Profiles Store, stream engine with its durable log, interventions, serving
+ * and the warehouse loader; `startSignalbox` adds the HTTP app and is what `signalbox start` and
+ * the tests call. Routes never import this module: `http/app.ts` hands each one its services.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,9 +14,8 @@ import type { SignalboxConfig } from './config.js';
 import { SignalboxError } from './errors.js';
 import { buildApp } from './http/app.js';
 import { Metrics } from './metrics.js';
-import { MemoryProfilesStore } from './profiles/memory-store.js';
+import type { MemoryProfilesStore } from './profiles/memory-store.js';
 import { type ResolvedApiKey, resolveApiKey } from './registry/api-keys.js';
-import { FileRegistryStore } from './registry/file-registry-store.js';
 import type { RegistryStore } from './registry/registry-store.js';
 import { Registry } from './registry/registry.js';
 import { OnlineAttributes } from './serving/online-attributes.js';
@@ -22,7 +24,9 @@ import { Durability, type LoggedEvent } from './stream/durability.js';
 import { Interventions, interventionsConfig } from './interventions/index.js';
 import { type ProcessSummary, StreamEngine } from './stream/engine.js';
 import type { EnrichedEvent } from '@signalbox/core';
-import { WarehouseLoaderThread, isSupportedWarehouse } from './warehouse/index.js';
+import { WarehouseLoaderThread } from './warehouse/index.js';
+import { parseBackends } from './composition/backends.js';
+import { openProfilesStore, openRegistryStore } from './composition/factories.js';
 
 export const DEFAULT_CONFIG: SignalboxConfig = {
   host: '127.0.0.1',
@@ -41,21 +45,12 @@ export const DEFAULT_CONFIG: SignalboxConfig = {
 
 const SWEEP_INTERVAL_MS = 60_000;
 
-function checkSupported(config: SignalboxConfig): void {
-  const unsupported: string[] = [];
-  if (config.profiles !== 'memory') unsupported.push(`--profiles ${config.profiles} (only "memory" is available in this version)`);
-  if (config.source !== 'embedded') unsupported.push(`--source ${config.source} (only "embedded" is available in this version)`);
-  if (config.registry !== 'file') unsupported.push(`--registry ${config.registry} (only "file" is available in this version)`);
-  if (!isSupportedWarehouse(config.warehouse)) unsupported.push(`--warehouse ${config.warehouse} (use "duckdb" or a postgres:// URL)`);
-  if (config.role !== 'all') unsupported.push(`--role ${config.role} (only "all" is available in this version)`);
-  if (unsupported.length > 0) throw new Error(`unsupported options: ${unsupported.join('; ')}`);
-}
-
-/** What is read from the registry store before anything else starts. */
-interface RegistryParts {
+/** The rooms the factories opened, handed to the constructor. */
+interface OpenedParts {
   registryStore: RegistryStore;
   registry: Registry;
   apiKey: ResolvedApiKey;
+  store: MemoryProfilesStore;
 }
 
 export class Signalbox {
@@ -80,28 +75,10 @@ export class Signalbox {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
 
-  /** Open the registry store, load the registry and the API key, then build the rest. */
-  static async open(config: SignalboxConfig, clock: () => number = Date.now, logger?: Logger): Promise<Signalbox> {
-    checkSupported(config);
-    mkdirSync(config.dataDir, { recursive: true });
-    const registryStore = await FileRegistryStore.open(config.dataDir);
-    try {
-      // The key first: storing a new one is a commit the registry would otherwise reload after.
-      const apiKey = await resolveApiKey(registryStore, config.dataDir, config.apiKey);
-      const registry = await Registry.open(registryStore, config.defaultTtlSeconds, {
-        onReloadError: (error) => logger?.error({ err: error }, 'reloading the registry after another node\'s change failed'),
-      });
-      return new Signalbox(config, { registryStore, registry, apiKey }, clock, logger);
-    } catch (error) {
-      await registryStore.close();
-      throw error;
-    }
-  }
-
-  private constructor(readonly config: SignalboxConfig, parts: RegistryParts, clock: () => number, logger?: Logger) {
+  /** Built by `createSignalbox`, which opens the rooms first. */
+  constructor(readonly config: SignalboxConfig, parts: OpenedParts, clock: () => number, logger?: Logger) {
     this.clock = clock;
-    ({ registryStore: this.registryStore, registry: this.registry, apiKey: this.apiKey } = parts);
-    this.store = new MemoryProfilesStore();
+    ({ registryStore: this.registryStore, registry: this.registry, apiKey: this.apiKey, store: this.store } = parts);
     this.engine = new StreamEngine(this.store);
     this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
     this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
@@ -121,7 +98,7 @@ export class Signalbox {
   }
 
   /** Rebuild state from the snapshot and the log, then go live: deliver firings, follow the registry. */
-  async open(): Promise<void> {
+  async recover(): Promise<void> {
     this.replayedRecords = await this.durability.recover();
     this.interventions.start();
     this.registry.onChange(() => {
@@ -204,17 +181,47 @@ export interface StartOptions {
   listen?: boolean;
 }
 
-export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, options: StartOptions = {}): Promise<RunningSignalbox> {
-  const config: SignalboxConfig = { ...DEFAULT_CONFIG, ...partial, dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir) };
-  const logger = options.logger ?? pino({ level: config.logLevel });
-  const signalbox = await Signalbox.open(config, options.clock, logger);
-  let app: FastifyInstance;
-  let url = '';
+/**
+ * Compose a running Signalbox without HTTP: parse the backends, open each room with its factory
+ * (composition/), recover the engine's state, start the warehouse loader, publish the current view.
+ */
+export async function createSignalbox(config: SignalboxConfig, options: { clock?: (() => number) | undefined; logger?: Logger | undefined } = {}): Promise<Signalbox> {
+  const { clock = Date.now, logger } = options;
+  const backends = parseBackends(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const registryStore = await openRegistryStore(backends.registry, config.dataDir);
+  let signalbox: Signalbox;
   try {
-    await signalbox.open();
+    // The key first: storing a new one is a commit the registry would otherwise reload after.
+    const apiKey = await resolveApiKey(registryStore, config.dataDir, config.apiKey);
+    const registry = await Registry.open(registryStore, config.defaultTtlSeconds, {
+      onReloadError: (error) => logger?.error({ err: error }, 'reloading the registry after another node\'s change failed'),
+    });
+    signalbox = new Signalbox(config, { registryStore, registry, apiKey, store: openProfilesStore(backends.profiles) }, clock, logger);
+  } catch (error) {
+    await registryStore.close();
+    throw error;
+  }
+  try {
+    await signalbox.recover();
     await signalbox.loader.start();
     await signalbox.syncView();
     signalbox.startSweeping();
+  } catch (error) {
+    // A bad option or a warehouse that will not open must not leave the log or the DuckDB file open.
+    await signalbox.close().catch(() => undefined);
+    throw error;
+  }
+  return signalbox;
+}
+
+export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, options: StartOptions = {}): Promise<RunningSignalbox> {
+  const config: SignalboxConfig = { ...DEFAULT_CONFIG, ...partial, dataDir: resolve(partial.dataDir ?? DEFAULT_CONFIG.dataDir) };
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const signalbox = await createSignalbox(config, { clock: options.clock, logger });
+  let app: FastifyInstance;
+  let url = '';
+  try {
     app = await buildApp(signalbox, logger);
     if (options.listen !== false) {
       url = await app.listen({ host: config.host, port: config.port });
@@ -222,7 +229,7 @@ export async function startSignalbox(partial: Partial<SignalboxConfig> = {}, opt
       await app.ready();
     }
   } catch (error) {
-    // A port in use or a bad option must not leave the log or the DuckDB file open.
+    // A port in use must not leave the log or the DuckDB file open.
     await signalbox.close().catch(() => undefined);
     throw error;
   }

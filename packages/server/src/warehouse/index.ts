@@ -16,12 +16,8 @@ export { ATOMIC_EVENTS, ATOMIC_EVENTS_COLUMNS, type TableRef } from './atomic-ev
 
 export const DUCKDB_FILE = 'warehouse.duckdb';
 
-/** True for the `--warehouse` values Signalbox can open. */
-export function isSupportedWarehouse(option: string): boolean {
-  return option === 'duckdb' || isPostgresUrl(option);
-}
-
-function isPostgresUrl(option: string): boolean {
+/** A `--warehouse` value naming a PostgreSQL database. */
+export function isPostgresUrl(option: string): boolean {
   return /^postgres(ql)?:\/\//.test(option);
 }
 

@@ -149,7 +149,7 @@ describe('signalbox --version and --help', () => {
     for (const text of ['start [options]', 'replay [options] <file>', 'generate [options]', '--version']) expect(top.stdout).toContain(text);
     const start = (await run(process.execPath, [CLI, 'start', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(start).not.toMatch(/api or engine|api\|engine/);
-    expect(start).toContain('--role <value> process role: only "all" (API and engine in one process) in this version');
+    expect(start).toContain('--role <value> process role: all (API and engine in one process); api and engine need backends shared between processes, which this version does not have');
     expect(start).toContain('--log-level <value> log level: trace, debug, info, warn, error, fatal, silent');
     expect(start).toContain('--profiles <value> Profiles Store: memory');
   });
