@@ -17,9 +17,9 @@ for (let i = 0; i < N; i++) GetOnlineAttributesRequest.parse({ service: 'svc', a
 console.log('zod parse µs', ((performance.now() - t) * 1000 / N).toFixed(2));
 const req = GetOnlineAttributesRequest.parse({ service: 'svc', attribute_keys: { domain_userid: [userId(5)] } });
 t = performance.now();
-for (let i = 0; i < N; i++) sb.onlineAttributes.read({ ...req, attribute_keys: { domain_userid: [userId(i % 1000)] } }, Date.now());
+for (let i = 0; i < N; i++) await sb.onlineAttributes.read({ ...req, attribute_keys: { domain_userid: [userId(i % 1000)] } }, Date.now());
 console.log('read µs', ((performance.now() - t) * 1000 / N).toFixed(2));
-console.log(JSON.stringify(sb.onlineAttributes.read(req, Date.now())));
+console.log(JSON.stringify(await sb.onlineAttributes.read(req, Date.now())));
 t = performance.now();
 for (let i = 0; i < 20000; i++) await r.app.inject({ method: 'POST', url: '/api/v1/get-online-attributes', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, payload: JSON.stringify({ service: 'svc', attribute_keys: { domain_userid: [userId(i % 1000)] } }) });
 console.log('inject µs', ((performance.now() - t) * 1000 / 20000).toFixed(2));

@@ -18,9 +18,27 @@ export const AUTH_MESSAGES = {
   wrong: 'wrong API key',
 } as const;
 
+/**
+ * Digests of recently sent keys: hashing costs more than the rest of a request's auth, and a
+ * client sends the same key every time. Keyed by what was sent, so a lookup's time says nothing
+ * about the server's key; bounded, so a stream of random keys cannot grow it.
+ */
+const recentDigests = new Map<string, Buffer>();
+const RECENT_DIGESTS = 64;
+
+function digestOf(sent: string): Buffer {
+  let digest = recentDigests.get(sent);
+  if (!digest) {
+    digest = hashApiKey(sent);
+    if (recentDigests.size >= RECENT_DIGESTS) recentDigests.clear();
+    recentDigests.set(sent, digest);
+  }
+  return digest;
+}
+
 /** Whether `sent` is the key whose SHA-256 is `expectedSha256`. */
 export function keyMatches(sent: string, expectedSha256: Uint8Array): boolean {
-  const digest = hashApiKey(sent);
+  const digest = digestOf(sent);
   return digest.length === expectedSha256.length && timingSafeEqual(digest, expectedSha256);
 }
 

@@ -90,10 +90,13 @@ export class InterventionEvaluator implements EventObserver {
     this.listeners.push(listener);
   }
 
-  identifiersFor(event: EnrichedEvent, planned: readonly AttributeTouch[], add: (keyName: string, id: string) => void): void {
-    const { byHash, keyReaders } = this.compiled;
-    if (!planned.some((t) => byHash.has(t.hash))) return;
-    for (const [keyName, read] of keyReaders) {
+  watches(hash: string): boolean {
+    return this.compiled.byHash.has(hash);
+  }
+
+  /** The event's identifier of every key the rules read or target: all of them are read or marked. */
+  identifiersFor(event: EnrichedEvent, add: (keyName: string, id: string) => void): void {
+    for (const [keyName, read] of this.compiled.keyReaders) {
       const id = identifierOf(read(event));
       if (id !== undefined) add(keyName, id);
     }

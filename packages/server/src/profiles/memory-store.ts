@@ -2,9 +2,10 @@
  * The embedded Profiles Store (design §4 "Profiles Store"): state in memory, made durable by the
  * event log and snapshots (stream/durability.ts), so a commit has nothing to write.
  *
- * - One `Profile` per (attribute key, identifier): an array of states indexed by a slot number
- *   given to each definition hash (smaller and faster than objects keyed by hash, which matters
- *   at a million identifiers), its markers, its batch values.
+ * - One `Profile` per (attribute key, identifier): an array holding, after the second at which
+ *   it last consumed an event, the state of each definition at the slot number given to its hash
+ *   (smaller and faster than an object keyed by hash, which matters at a million identifiers).
+ *   Markers and batch values, which few identifiers have, are kept in maps of their own.
  * - Working sets are handed out one at a time: a `load` waits until the open one commits. Records
  *   are the live profiles, so a commit is only the release, and folding a batch costs no copies.
  * - Consumed events: one map, event id → the profile (or profiles) that consumed it, in
@@ -28,16 +29,9 @@ import {
 } from './profiles-store.js';
 import { detach } from '../detach.js';
 
-interface Profile {
-  /** slot → state */
-  states: Array<AttributeState | undefined>;
-  /** Fired-intervention markers: marker → expiry (epoch ms). */
-  markers: Map<string, number> | undefined;
-  /** definition hash → batch value */
-  batch: Map<string, BatchValue> | undefined;
-  /** When this profile last consumed an event, in whole seconds. */
-  consumedAt: number;
-}
+/** [second it last consumed an event, ...state by slot]: `profile[1 + slot]`. */
+type Profile = [consumedAt: number, ...states: Array<AttributeState | undefined>];
+const FIRST_SLOT = 1;
 
 /**
  * Who consumed an event. `true` comes from a snapshot written before dedupe was per identifier:
@@ -56,25 +50,29 @@ interface FormatTwoImage {
   processed: Map<string, Consumers>;
   /** [second, size of `processed` at the end of that second] pairs, oldest first. */
   ages: number[];
+  markers: Map<string, Map<string, number>>;
+  batch: Map<string, Map<string, BatchValue>>;
 }
 
 interface FormatOneImage {
   format?: undefined;
   hashes: string[];
+  /** (key, id) → state by slot */
   profiles: Map<string, Array<AttributeState | undefined>>;
   /** event id → processing time in whole seconds */
   processed: Map<string, number>;
-  /** (key, id) → marker → expiry */
   markers?: Map<string, Map<string, number>>;
 }
 
 const profileId = (keyName: string, id: string) => `${keyName}\u0001${id}`;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-const emptyProfile = (): Profile => ({ states: [], markers: undefined, batch: undefined, consumedAt: 0 });
-
 export class MemoryProfilesStore implements ProfilesStore {
   private profiles = new Map<string, Profile>();
+  /** Fired-intervention markers: (key, id) → marker → expiry (epoch ms). */
+  private markers = new Map<string, Map<string, number>>();
+  /** Batch values: (key, id) → definition hash → value. */
+  private batch = new Map<string, Map<string, BatchValue>>();
   private processed = new Map<string, Consumers>();
   /**
    * When entries were added: flat [second, entries added up to the end of it] pairs, oldest
@@ -90,40 +88,55 @@ export class MemoryProfilesStore implements ProfilesStore {
 
   constructor(private readonly dedupeHorizonMs = DEDUPE_HORIZON_MS) {}
 
-  slotOf(hash: string): number {
+  /** Where a definition's state sits in a profile; a new hash gets the next slot. */
+  indexOf(hash: string): number {
     let slot = this.slots.get(hash);
     if (slot === undefined) {
       slot = this.hashes.length;
       this.hashes.push(hash);
       this.slots.set(hash, slot);
     }
-    return slot;
+    return FIRST_SLOT + slot;
   }
 
-  existingSlot(hash: string): number | undefined {
-    return this.slots.get(hash);
+  existingIndexOf(hash: string): number | undefined {
+    const slot = this.slots.get(hash);
+    return slot === undefined ? undefined : FIRST_SLOT + slot;
   }
 
-  /** The profile of (key, id), created and stored when absent. */
-  profileFor(keyName: string, id: string): Profile {
-    const pid = profileId(keyName, id);
+  profileFor(pid: string): Profile {
     let profile = this.profiles.get(pid);
     if (!profile) {
-      profile = emptyProfile();
+      // Sized for every definition known: growing an array by index over-allocates.
+      profile = new Array(FIRST_SLOT + this.hashes.length) as Profile;
+      profile[0] = 0;
       this.profiles.set(detach(pid), profile);
     }
     return profile;
   }
 
+  markersOf(pid: string): Map<string, number> | undefined {
+    return this.markers.get(pid);
+  }
+
+  setMarker(pid: string, marker: string, expiresAt: number): void {
+    let markers = this.markers.get(pid);
+    if (!markers) {
+      markers = new Map();
+      this.markers.set(detach(pid), markers);
+    }
+    markers.set(marker, expiresAt);
+  }
+
   hasConsumed(eventId: string, profile: Profile | undefined): boolean {
     const consumers = this.processed.get(eventId);
     if (consumers === undefined || profile === undefined) return consumers === true;
-    return consumers === true || consumers === profile || (Array.isArray(consumers) && consumers.includes(profile));
+    return consumers === true || consumers === profile || (isProfileList(consumers) && consumers.includes(profile));
   }
 
   consume(eventId: string, profile: Profile, now: number): void {
     const at = seconds(now);
-    profile.consumedAt = at;
+    profile[0] = at;
     const consumers = this.processed.get(eventId);
     if (consumers === undefined) {
       this.processed.set(detach(eventId), profile);
@@ -131,9 +144,11 @@ export class MemoryProfilesStore implements ProfilesStore {
       const { ages } = this;
       if (ages.length > 0 && ages[ages.length - 2] === at) ages[ages.length - 1] = this.added;
       else ages.push(at, this.added);
-    } else if (Array.isArray(consumers)) {
+    } else if (consumers === true || consumers === profile) {
+      // already consumed here
+    } else if (isProfileList(consumers)) {
       if (!consumers.includes(profile)) consumers.push(profile);
-    } else if (consumers !== true && consumers !== profile) {
+    } else {
       this.processed.set(eventId, [consumers, profile]);
     }
   }
@@ -142,15 +157,9 @@ export class MemoryProfilesStore implements ProfilesStore {
     while (this.working) await this.working;
     let release!: () => void;
     this.working = new Promise((resolve) => (release = resolve));
-    const byPid = new Map<string, MemoryRecord>();
     const records = refs.map(({ keyName, id }) => {
       const pid = profileId(keyName, id);
-      let record = byPid.get(pid);
-      if (!record) {
-        record = new MemoryRecord(this, keyName, id, this.profiles.get(pid), now);
-        byPid.set(pid, record);
-      }
-      return record;
+      return new MemoryRecord(this, keyName, id, pid, this.profiles.get(pid), now);
     });
     return {
       records,
@@ -163,12 +172,12 @@ export class MemoryProfilesStore implements ProfilesStore {
   }
 
   read(keyName: string, ids: readonly string[], definitions: readonly ReadableDefinition[], now: number): Promise<Array<Array<AttributeState | undefined>>> {
-    const slots = definitions.map((d) => this.slots.get(d.hash));
+    const at = definitions.map((d) => this.existingIndexOf(d.hash));
     const out = ids.map((id) => {
       const profile = this.profiles.get(profileId(keyName, id));
       return definitions.map((d, j) => {
-        const slot = slots[j];
-        const state = profile && slot !== undefined ? profile.states[slot] : undefined;
+        const i = at[j];
+        const state = profile && i !== undefined ? (profile[i] as AttributeState | undefined) : undefined;
         return state && !isExpired(d.spec, state, now) ? state : undefined;
       });
     });
@@ -177,11 +186,15 @@ export class MemoryProfilesStore implements ProfilesStore {
 
   writeBatchValues(values: readonly BatchValueWrite[]): Promise<void> {
     for (const { keyName, id, hash, value, timestamp } of values) {
-      const profile = this.profileFor(keyName, id);
-      profile.batch ??= new Map();
-      const held = profile.batch.get(hash);
-      if (held && held.timestamp > timestamp) continue;
-      profile.batch.set(hash, { value, timestamp });
+      const pid = profileId(keyName, id);
+      let held = this.batch.get(pid);
+      if (!held) {
+        held = new Map();
+        this.batch.set(detach(pid), held);
+      }
+      const previous = held.get(hash);
+      if (previous && previous.timestamp > timestamp) continue;
+      held.set(hash, { value, timestamp });
     }
     return Promise.resolve();
   }
@@ -189,8 +202,8 @@ export class MemoryProfilesStore implements ProfilesStore {
   readBatchValues(keyName: string, ids: readonly string[], hashes: readonly string[]): Promise<Array<Array<BatchValue | undefined>>> {
     return Promise.resolve(
       ids.map((id) => {
-        const batch = this.profiles.get(profileId(keyName, id))?.batch;
-        return hashes.map((h) => batch?.get(h));
+        const held = this.batch.get(profileId(keyName, id));
+        return hashes.map((h) => held?.get(h));
       }),
     );
   }
@@ -199,19 +212,22 @@ export class MemoryProfilesStore implements ProfilesStore {
     while (this.working) await this.working;
     const pid = profileId(keyName, id);
     const profile = this.profiles.get(pid);
-    if (!profile) return false;
-    this.profiles.delete(pid);
-    // Dedupe entries still point at the old profile until the sweep: leave nothing of the person in it.
-    Object.assign(profile, emptyProfile());
-    return true;
+    const hadMarkers = this.markers.delete(pid);
+    const hadBatch = this.batch.delete(pid);
+    if (profile) {
+      this.profiles.delete(pid);
+      // Dedupe entries still point at the old profile until the sweep: leave nothing of the person in it.
+      profile.length = 1;
+    }
+    return profile !== undefined || hadMarkers || hadBatch;
   }
 
   async dropDefinitions(hashes: ReadonlySet<string>): Promise<void> {
     while (this.working) await this.working;
-    const slots = [...hashes].map((h) => this.slots.get(h)).filter((s): s is number => s !== undefined);
-    if (slots.length === 0) return;
+    const indexes = [...hashes].map((h) => this.existingIndexOf(h)).filter((i): i is number => i !== undefined);
+    if (indexes.length === 0) return;
     for (const profile of this.profiles.values()) {
-      for (const slot of slots) profile.states[slot] = undefined;
+      for (const i of indexes) if (i < profile.length) profile[i] = undefined;
     }
   }
 
@@ -221,21 +237,19 @@ export class MemoryProfilesStore implements ProfilesStore {
     const horizon = seconds(now - this.dedupeHorizonMs);
     for (const [pid, profile] of this.profiles) {
       let live = 0;
-      const { states } = profile;
-      for (let slot = 0; slot < states.length; slot++) {
-        const state = states[slot];
+      for (let i = FIRST_SLOT; i < profile.length; i++) {
+        const state = profile[i] as AttributeState | undefined;
         if (!state) continue;
-        const spec = bySlot[slot];
+        const spec = bySlot[i - FIRST_SLOT];
         // State of definitions no longer published is kept until its group version is deleted.
-        if (spec && isExpired(spec, state, now)) states[slot] = undefined;
+        if (spec && isExpired(spec, state, now)) profile[i] = undefined;
         else live++;
       }
-      if (profile.markers) {
-        for (const [marker, expiresAt] of profile.markers) if (expiresAt <= now) profile.markers.delete(marker);
-        if (profile.markers.size === 0) profile.markers = undefined;
-      }
-      const kept = live > 0 || profile.markers !== undefined || profile.batch !== undefined || profile.consumedAt > horizon;
-      if (!kept) this.profiles.delete(pid);
+      if (live === 0 && profile[0] <= horizon) this.profiles.delete(pid);
+    }
+    for (const [pid, markers] of this.markers) {
+      for (const [marker, expiresAt] of markers) if (expiresAt <= now) markers.delete(marker);
+      if (markers.size === 0) this.markers.delete(pid);
     }
     // Entries are only ever removed here, from the front: the ages say how many to remove.
     let until = this.forgotten;
@@ -260,7 +274,7 @@ export class MemoryProfilesStore implements ProfilesStore {
   image(): MemoryStoreImage {
     // Ages counted from the front of the map as it is now.
     const ages = this.ages.map((v, i) => (i % 2 === 0 ? v : v - this.forgotten));
-    return { format: 2, hashes: this.hashes, profiles: this.profiles, processed: this.processed, ages };
+    return { format: 2, hashes: this.hashes, profiles: this.profiles, processed: this.processed, ages, markers: this.markers, batch: this.batch };
   }
 
   restore(image: MemoryStoreImage): void {
@@ -268,21 +282,19 @@ export class MemoryProfilesStore implements ProfilesStore {
     this.slots = new Map(image.hashes.map((h, i) => [h, i]));
     this.added = image.processed.size;
     this.forgotten = 0;
+    this.markers = image.markers ?? new Map();
     if (image.format === 2) {
       this.profiles = image.profiles;
       this.processed = image.processed;
       this.ages = image.ages;
+      this.batch = image.batch;
       return;
     }
-    // Format 1: profiles were bare state arrays, markers a map of their own, and every event
-    // id was remembered with its processing second for the whole store.
+    // Format 1: profiles held only states, and every event id was remembered with its
+    // processing second for the whole store.
+    this.batch = new Map();
     this.profiles = new Map();
-    for (const [pid, states] of image.profiles) this.profiles.set(pid, { ...emptyProfile(), states });
-    for (const [pid, markers] of image.markers ?? []) {
-      const profile = this.profiles.get(pid) ?? emptyProfile();
-      profile.markers = markers;
-      this.profiles.set(pid, profile);
-    }
+    for (const [pid, states] of image.profiles) this.profiles.set(pid, [0, ...states]);
     this.processed = new Map();
     this.ages = [];
     let n = 0;
@@ -295,28 +307,42 @@ export class MemoryProfilesStore implements ProfilesStore {
   }
 }
 
+/** A profile is an array too: a list of consumers is the array whose first element is not a number. */
+function isProfileList(consumers: Profile | Profile[]): consumers is Profile[] {
+  return typeof consumers[0] !== 'number';
+}
+
 /** A live profile seen through the working-set contract; the profile is created on the first write. */
 class MemoryRecord implements ProfileRecord {
   constructor(
     private readonly store: MemoryProfilesStore,
     readonly keyName: string,
     readonly id: string,
+    private readonly pid: string,
     private profile: Profile | undefined,
     private readonly now: number,
   ) {}
 
+  /** The engine reads a definition's state, then sets it: look its index up once. */
+  private lastHash = '';
+  private lastIndex = 0;
+
   private written(): Profile {
-    return (this.profile ??= this.store.profileFor(this.keyName, this.id));
+    return (this.profile ??= this.store.profileFor(this.pid));
   }
 
   state(hash: string): AttributeState | undefined {
     if (!this.profile) return undefined;
-    const slot = this.store.existingSlot(hash);
-    return slot === undefined ? undefined : this.profile.states[slot];
+    const i = this.store.existingIndexOf(hash);
+    if (i === undefined) return undefined;
+    this.lastHash = hash;
+    this.lastIndex = i;
+    return this.profile[i] as AttributeState | undefined;
   }
 
   setState(hash: string, state: AttributeState): void {
-    this.written().states[this.store.slotOf(hash)] = state;
+    const i = hash === this.lastHash ? this.lastIndex : this.store.indexOf(hash);
+    this.written()[i] = state;
   }
 
   hasConsumed(eventId: string): boolean {
@@ -328,11 +354,10 @@ class MemoryRecord implements ProfileRecord {
   }
 
   markerExpiry(marker: string): number | undefined {
-    return this.profile?.markers?.get(marker);
+    return this.store.markersOf(this.pid)?.get(marker);
   }
 
   setMarker(marker: string, expiresAt: number): void {
-    const profile = this.written();
-    (profile.markers ??= new Map()).set(marker, expiresAt);
+    this.store.setMarker(this.pid, marker, expiresAt);
   }
 }

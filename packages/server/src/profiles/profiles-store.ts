@@ -81,10 +81,7 @@ export interface BatchValueWrite extends BatchValue {
 }
 
 export interface ProfilesStore {
-  /**
-   * Open a working set over these identifiers at processing time `now` (refs need not be
-   * distinct; records are aligned with them and repeated refs share a record).
-   */
+  /** Open a working set over these distinct identifiers at processing time `now`. */
   load(refs: readonly ProfileRef[], now: number): Promise<WorkingSet>;
 
   /**

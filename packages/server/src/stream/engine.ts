@@ -61,8 +61,10 @@ export type RecordLookup = (keyName: string, id: string) => ProfileRecord | unde
 export interface EventObserver {
   /** Whether anything would be observed: when false the engine keeps no per-event touches. */
   readonly active: boolean;
-  /** While planning: identifiers it will read for this event besides those the event updates. */
-  identifiersFor(event: EnrichedEvent, planned: readonly AttributeTouch[], add: (keyName: string, id: string) => void): void;
+  /** Whether an update of this definition is observed. */
+  watches(hash: string): boolean;
+  /** While planning an event that updates a watched definition: the identifiers it will read. */
+  identifiersFor(event: EnrichedEvent, add: (keyName: string, id: string) => void): void;
   /** After the event's updates were folded into the working set. */
   observe(event: EnrichedEvent, touched: readonly AttributeTouch[], now: number, records: RecordLookup): void;
   /** The batch committed: what was observed stands. */
@@ -79,11 +81,13 @@ interface Plan {
   refs: ProfileRef[];
   /** keyName → id → index in refs */
   refIndex: Map<string, Map<string, number>>;
+  /** The ref the last touch went to. */
+  lastRef: number;
   touchEvent: number[];
   touchAttribute: CompiledAttribute[];
   touchRef: number[];
   touchValue: unknown[];
-  /** Per event: its time. */
+  /** Per event: its time (0 for an event no attribute selects). */
   times: number[];
   skippedValues: number;
 }
@@ -127,7 +131,7 @@ export class StreamEngine {
       }
       this.observer?.committed();
       const { summary } = outcome;
-      if (outcome.last >= 0) this.lastApplied = { eventTime: plan.times[outcome.last]!, processedAt: now };
+      if (outcome.last >= 0) this.lastApplied = { eventTime: eventTime(events[outcome.last]!, now), processedAt: now };
       this.counters.events += summary.processed;
       this.counters.duplicates += summary.duplicates;
       this.counters.updates += summary.updates;
@@ -138,16 +142,15 @@ export class StreamEngine {
   }
 
   private plan(events: readonly EnrichedEvent[], now: number): Plan {
-    const plan: Plan = { refs: [], refIndex: new Map(), touchEvent: [], touchAttribute: [], touchRef: [], touchValue: [], times: [], skippedValues: 0 };
+    const plan: Plan = { refs: [], refIndex: new Map(), lastRef: -1, touchEvent: [], touchAttribute: [], touchRef: [], touchValue: [], times: [], skippedValues: 0 };
     const observer = this.observer?.active ? this.observer : undefined;
     const add = (keyName: string, id: string) => refOf(plan, keyName, id);
     for (let e = 0; e < events.length; e++) {
       const event = events[e]!;
-      const time = eventTime(event, now);
-      plan.times.push(time);
       const candidates = this.compiled.candidates(event);
+      plan.times.push(candidates.length > 0 ? eventTime(event, now) : 0);
       if (candidates.length === 0) continue;
-      const planned: AttributeTouch[] | undefined = observer ? [] : undefined;
+      let watched = false;
       for (const attribute of candidates) {
         const id = identifierOf(attribute.readKey(event));
         if (id === undefined) continue;
@@ -167,9 +170,9 @@ export class StreamEngine {
         plan.touchAttribute.push(attribute);
         plan.touchRef.push(refOf(plan, attribute.keyName, id));
         plan.touchValue.push(value);
-        planned?.push({ keyName: attribute.keyName, id, hash: attribute.hash });
+        if (observer && !watched) watched = observer.watches(attribute.hash);
       }
-      if (planned && planned.length > 0) observer!.identifiersFor(event, planned, add);
+      if (watched) observer!.identifiersFor(event, add);
     }
     return plan;
   }
@@ -236,6 +239,9 @@ export class StreamEngine {
 
 /** The index of (key, id) among the plan's refs, added when new. */
 function refOf(plan: Plan, keyName: string, id: string): number {
+  // An event's attributes mostly share one key: its touches come in runs of one identifier.
+  const last = plan.refs.length > 0 ? plan.lastRef : -1;
+  if (last >= 0 && plan.refs[last]!.id === id && plan.refs[last]!.keyName === keyName) return last;
   let ids = plan.refIndex.get(keyName);
   if (!ids) {
     ids = new Map();
@@ -247,5 +253,6 @@ function refOf(plan: Plan, keyName: string, id: string): number {
     ids.set(id, i);
     plan.refs.push({ keyName, id });
   }
+  plan.lastRef = i;
   return i;
 }
