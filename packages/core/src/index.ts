@@ -39,23 +39,8 @@ export type { InterventionCriteria, InterventionCriterion, InterventionOperator 
 export { GetOnlineAttributesRequest, PublishRequest, QUALIFIED_NAME } from './definitions/requests.js';
 export { durationSeconds, parseDurationSeconds } from './time/duration.js';
 
-// ---- the enriched event model --------------------------------------------------------------
-export { ENRICHED_FIELDS, ENRICHED_FIELD_COUNT, ENRICHED_FIELD_INDEX } from './events/fields.js';
-export type { EnrichedField, EnrichedFieldKind, EnrichedFieldName } from './events/fields.js';
-export {
-  ENRICHED_EVENT_INVALID,
-  EnrichedEventError,
-  entityKey,
-  getEventSchemas,
-  parseIgluUri,
-  unstructKey,
-} from './events/enriched-event.js';
-export type { EnrichedEvent, EnrichedEventSchemas, EntitySchema, IgluSchemaRef } from './events/enriched-event.js';
-export { parseEnrichedTsv, toEnrichedTsv } from './events/tsv.js';
-export type { ToEnrichedTsvOptions } from './events/tsv.js';
-export { normalizeEnrichedJson } from './events/json.js';
-export { eventTime } from './events/event-time.js';
-export { identifierOf } from './events/identifier.js';
+// ---- the enriched event model (events/index.ts is its list) ---------------------------------
+export * from './events/index.js';
 export { isoString, timestampMillis } from './time/timestamps.js';
 
 // ---- naming and hashing --------------------------------------------------------------------

@@ -48,3 +48,6 @@ export {
   unsupportedFieldMessage,
 } from './definitions/common.js';
 export type { DefinitionFields } from './definitions/common.js';
+
+// ---- fixtures the test suites share ------------------------------------------------------------
+export { ENTITIES_CONTEXTS, ENTITIES_DERIVED, ENTITIES_TSV, ENTITIES_UNSTRUCT, enrichedTsvOf } from './events/fixtures.js';

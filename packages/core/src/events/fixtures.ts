@@ -5,6 +5,8 @@
  * visible and no literal tab can be lost in an editor.
  */
 
+import { ENRICHED_FIELDS } from './fields.js';
+
 const tsv = (fields: readonly string[]): string => fields.join('\t');
 const blank = (count: number): string[] => new Array<string>(count).fill('');
 
@@ -376,3 +378,40 @@ export const ADD_TO_CART_SDK_JSON: Readonly<Record<string, unknown>> = {
   event_format: 'jsonschema',
   event_version: '1-0-2',
 };
+
+/** A TSV line from named fields (the rest empty). */
+export function enrichedTsvOf(fields: Readonly<Record<string, string>>): string {
+  return ENRICHED_FIELDS.map((f) => fields[f.name] ?? '').join('\t');
+}
+
+export const ENTITIES_CONTEXTS =
+  '{"schema":"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1","data":[{"schema":"iglu:com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0","data":{"id":"SKU-1","name":"Red Shoe","category":"shoes","price":59.99,"currency":"EUR","quantity":1}},{"schema":"iglu:com.snowplowanalytics.snowplow.ecommerce/cart/jsonschema/1-0-0","data":{"total_value":59.99,"currency":"EUR"}},{"schema":"iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0","data":{"id":"0f4c8b1e-9d2a-4b3c-8e7f-1a2b3c4d5e6f"}}]}';
+export const ENTITIES_UNSTRUCT =
+  '{"schema":"iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0","data":{"schema":"iglu:com.snowplowanalytics.snowplow.ecommerce/snowplow_ecommerce_action/jsonschema/1-0-2","data":{"type":"add_to_cart"}}}';
+export const ENTITIES_DERIVED =
+  '{"schema":"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1","data":[{"schema":"iglu:com.iab.snowplow/spiders_and_robots/jsonschema/1-0-0","data":{"spiderOrRobot":false}}]}';
+
+/**
+ * An unstruct add_to_cart event with two product/cart contexts and a web_page, and a derived
+ * spiders_and_robots context: the line entity reassembly and the warehouse row are checked on.
+ */
+export const ENTITIES_TSV = enrichedTsvOf({
+  app_id: 'shop-web',
+  platform: 'web',
+  etl_tstamp: '2025-05-01 10:00:20.330',
+  collector_tstamp: '2025-05-01 10:00:20.150',
+  event: 'unstruct',
+  event_id: '9a97609f-99d6-4e58-b2a4-99d8e9cfdfa2',
+  v_collector: 'ssc-3.4.0-kinesissink',
+  v_etl: 'snowplow-enrich-kinesis-6.10.0',
+  domain_sessionidx: '3',
+  geo_latitude: '51.5',
+  geo_longitude: '-0.12',
+  contexts: ENTITIES_CONTEXTS,
+  se_value: '12.5',
+  unstruct_event: ENTITIES_UNSTRUCT,
+  tr_total: '59.999',
+  br_cookies: '1',
+  derived_contexts: ENTITIES_DERIVED,
+  derived_tstamp: '2025-05-01 10:00:20.148',
+});

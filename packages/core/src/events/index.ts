@@ -17,3 +17,5 @@ export type { EnrichedEvent, EnrichedEventSchemas, EntitySchema, IgluSchemaRef }
 export { parseEnrichedTsv, toEnrichedTsv } from './tsv.js';
 export type { ToEnrichedTsvOptions } from './tsv.js';
 export { normalizeEnrichedJson } from './json.js';
+export { eventTime } from './event-time.js';
+export { identifierOf } from './identifier.js';
