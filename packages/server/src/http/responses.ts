@@ -106,7 +106,7 @@ export const DeletionResponse = z.object({ keys_found: z.boolean(), message: z.s
 export const EventsResponse = z.object({
   accepted: Count,
   processed: Count,
-  duplicates: Count.describe('Events already counted (same event_id): a resend is counted once'),
+  duplicates: Count.describe('Events every identifier they update had already consumed (same event_id): a resend is counted once'),
   rejected: Count,
   errors: z.array(z.object({
     line: z.number().int().optional().describe('1-based line of a TSV body'),
