@@ -229,6 +229,13 @@ export function profilesStoreConformance(name: string, factory: ProfilesStoreFac
         expect(expiry).toBe(NOW + 60_000);
       });
 
+      it('an abandoned working set frees its identifiers for the next load', async () => {
+        const abandoned = await store.load([{ keyName: KEY, id: 'u1' }], NOW);
+        abandoned.abandon();
+        await apply('u1', [count('e1')]);
+        expect(await valueOf('u1', 'h-count', counter)).toBe(1);
+      });
+
       it('a marker can be renewed, and is held per identifier', async () => {
         const refs = [{ keyName: KEY, id: 'a' }, { keyName: KEY, id: 'b' }];
         await inWorkingSet(store, refs, NOW, ([a]) => a!.setMarker('m', NOW + 1000));

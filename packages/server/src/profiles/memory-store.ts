@@ -161,13 +161,17 @@ export class MemoryProfilesStore implements ProfilesStore {
       const pid = profileId(keyName, id);
       return new MemoryRecord(this, keyName, id, pid, this.profiles.get(pid), now);
     });
+    const done = () => {
+      this.working = undefined;
+      release();
+    };
     return {
       records,
       commit: () => {
-        this.working = undefined;
-        release();
+        done();
         return Promise.resolve();
       },
+      abandon: done,
     };
   }
 

@@ -58,6 +58,13 @@ export interface WorkingSet {
    * `ProfilesConflictError` when another working set changed one of the records since `load`.
    */
   commit(): Promise<void>;
+  /**
+   * Give the working set up after a failure: nothing more is committed, and the identifiers are
+   * free for the next `load`. A store whose records are copies drops their changes; the embedded
+   * store, whose records are its live state, keeps what was already changed (its event log, not
+   * the store, is the record it recovers from).
+   */
+  abandon(): void;
 }
 
 /** A definition to read: its hash and the spec that decides whether its state is live. */

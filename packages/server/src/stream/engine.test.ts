@@ -36,6 +36,7 @@ class RacingStore implements ProfilesStore {
     const records = inner.records.map((r) => new CopiedRecord(r));
     return {
       records,
+      abandon: () => inner.abandon(),
       commit: async () => {
         const attempt = ++this.commits;
         if (!this.rejected.has(attempt)) for (const r of records) r.writeTo();
@@ -129,6 +130,26 @@ describe('stream engine: a commit that loses a race runs the batch again', () =>
     // The marker committed with the state: a later event does not fire again.
     await engine.process([pageView(3)], NOW);
     expect(firings).toHaveLength(1);
+  });
+
+  it('a batch that fails while folding fails alone: the next batch is processed', async () => {
+    const store = new MemoryProfilesStore();
+    const engine = new StreamEngine(store);
+    engine.loadView(new CompiledView([views!]));
+    let failing = true;
+    engine.observeWith({
+      active: true,
+      watches: () => true,
+      identifiersFor: () => undefined,
+      observe: () => {
+        if (failing) throw new Error('observer failed');
+      },
+      committed: () => undefined,
+      abandoned: () => undefined,
+    });
+    await expect(engine.process([pageView(1)], NOW)).rejects.toThrow('observer failed');
+    failing = false;
+    expect(await engine.process([pageView(2)], NOW)).toEqual({ processed: 1, duplicates: 0, updates: 1 });
   });
 
   it('gives up after ten lost races, leaving the store as it was', async () => {

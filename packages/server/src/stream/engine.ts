@@ -117,8 +117,15 @@ export class StreamEngine {
     const plan = this.plan(events, now);
     for (let attempt = 1; ; attempt++) {
       const workingSet = await this.store.load(plan.refs, now);
-      const records = workingSet.records;
-      const outcome = this.fold(events, plan, records, now);
+      let outcome: ReturnType<StreamEngine['fold']>;
+      try {
+        outcome = this.fold(events, plan, workingSet.records, now);
+      } catch (error) {
+        // A fold that throws is a bug; free the identifiers so later batches are not stuck behind it.
+        workingSet.abandon();
+        this.observer?.abandoned();
+        throw error;
+      }
       try {
         await workingSet.commit();
       } catch (error) {
