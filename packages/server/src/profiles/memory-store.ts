@@ -88,6 +88,8 @@ export class MemoryProfilesStore implements ProfilesStore {
 
   constructor(private readonly dedupeHorizonMs = DEDUPE_HORIZON_MS) {}
 
+  // ---- for MemoryRecord (below): the store's side of a record, not part of the contract ----
+
   /** Where a definition's state sits in a profile; a new hash gets the next slot. */
   indexOf(hash: string): number {
     let slot = this.slots.get(hash);
@@ -152,6 +154,8 @@ export class MemoryProfilesStore implements ProfilesStore {
       this.processed.set(eventId, [consumers, profile]);
     }
   }
+
+  // ---- the ProfilesStore contract -------------------------------------------------------
 
   async load(refs: readonly ProfileRef[], now: number): Promise<WorkingSet> {
     while (this.working) await this.working;
@@ -234,6 +238,8 @@ export class MemoryProfilesStore implements ProfilesStore {
       for (const i of indexes) if (i < profile.length) profile[i] = undefined;
     }
   }
+
+  // ---- embedded only: sweeping, stats and snapshot images ----------------------------------
 
   /** Remove expired state and markers, forget consumed events older than the dedupe horizon, and drop empty profiles. */
   sweep(now: number, specs: ReadonlyMap<string, AggregationSpec>): void {
