@@ -23,6 +23,7 @@ import { BadRows } from './bad-rows/bad-rows.js';
 import { Durability, type LoggedEvent } from './stream/durability.js';
 import { Interventions, interventionsConfig } from './interventions/index.js';
 import { type ProcessSummary, StreamEngine } from './stream/engine.js';
+import { type EngineView, EngineViews } from './stream/engine-views.js';
 import type { EnrichedEvent } from '@signalbox/core';
 import { WarehouseLoaderThread } from './warehouse/index.js';
 import { parseBackends } from './composition/backends.js';
@@ -73,14 +74,18 @@ export class Signalbox {
   replayedRecords = 0;
   private lastPublishedAt = new Date().toISOString();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** The engine views events are accepted under (stream/engine-views.ts). */
+  private readonly views: EngineViews;
+  private syncing: Promise<void> = Promise.resolve();
   private readonly eventSinks: Array<(events: EnrichedEvent[]) => void> = [];
 
   /** Built by `createSignalbox`, which opens the rooms first. */
-  constructor(readonly config: SignalboxConfig, parts: OpenedParts, clock: () => number, logger?: Logger) {
+  constructor(readonly config: SignalboxConfig, parts: OpenedParts, clock: () => number, private readonly logger?: Logger) {
     this.clock = clock;
     ({ registryStore: this.registryStore, registry: this.registry, apiKey: this.apiKey, store: this.store } = parts);
     this.engine = new StreamEngine(this.store);
-    this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock });
+    this.views = new EngineViews(this.registryStore);
+    this.durability = new Durability(this.engine, this.store, { dataDir: config.dataDir, segmentBytes: config.segmentBytes, clock, views: this.views });
     this.onlineAttributes = new OnlineAttributes(this.registry, this.store, config.defaultTtlSeconds);
     this.metrics = new Metrics(this.engine, this.store, clock);
     this.badRows = new BadRows(config.dataDir);
@@ -103,7 +108,9 @@ export class Signalbox {
     this.interventions.start();
     this.registry.onChange(() => {
       this.onlineAttributes.invalidate();
-      void this.syncView();
+      // A failure here must not fail the registry write that was already committed; the next
+      // change or restart syncs again.
+      return this.syncView().catch((error: unknown) => this.logger?.error({ err: error }, 'could not bring the engine to the published view'));
     });
   }
 
@@ -124,14 +131,25 @@ export class Signalbox {
     this.eventSinks.push(sink);
   }
 
-  /** Record the registry's current view in the log if it differs from the engine's. */
-  async syncView(): Promise<void> {
-    const before = this.durability.currentView + this.durability.currentInterventions;
-    // Both are queued in this tick, so later events meet the new attributes and rules together.
-    const attributes = this.durability.changeView(this.registry.streamView());
-    const interventions = this.interventions.syncView();
-    await Promise.all([attributes, interventions]);
-    if (this.durability.currentView + this.durability.currentInterventions !== before) this.lastPublishedAt = new Date(this.clock()).toISOString();
+  /**
+   * Bring the engine to what the registry publishes: record the engine view (attributes and rule
+   * interventions together) as a numbered row of the registry store when it changed, then accept
+   * events under it. One sync at a time, so view numbers are taken in order.
+   */
+  syncView(): Promise<void> {
+    const next = this.syncing.then(() => this.syncViewNow());
+    this.syncing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async syncViewNow(): Promise<void> {
+    const view: EngineView = {
+      attributes: this.registry.streamView(),
+      interventions: this.interventions.currentView(this.durability.interventionsView),
+    };
+    const { number, changed } = await this.views.record(view);
+    if (changed) this.lastPublishedAt = new Date(this.clock()).toISOString();
+    await this.durability.switchView(number, view);
   }
 
   publishedAt(): string {

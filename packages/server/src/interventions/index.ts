@@ -65,18 +65,18 @@ export class Interventions {
   }
 
   /**
-   * Record the registry's published interventions in the log if they changed. Queued at once,
-   * so events submitted after this call are evaluated against the new rules.
+   * The rule interventions view of what the registry publishes now, for the next engine view
+   * (stream/engine-views.ts); `previous` when it cannot be resolved, so the rules in force stay.
    */
-  syncView(): Promise<void> {
-    let view: InterventionView;
+  currentView(previous: unknown): unknown {
     try {
-      view = buildView(this.deps.registry, this.deps.defaultTtlSeconds);
+      const view = buildView(this.deps.registry, this.deps.defaultTtlSeconds);
+      // Nothing published is null, as in an engine view before any publish.
+      return view.interventions.length === 0 ? null : view;
     } catch (error) {
       this.deps.logger?.error({ err: error }, 'could not resolve the published interventions; keeping the previous rules');
-      return Promise.resolve();
+      return previous;
     }
-    return this.deps.durability.changeInterventions(view);
   }
 
   /**

@@ -11,8 +11,8 @@ import type { AttributeGroup, AttributeKey, RuleIntervention, Service } from '@s
 import type { RegistryCollection, RegistryRow } from './registry-store.js';
 import { VersionedCollection } from './versioned-collection.js';
 
-/** The collections the rules keep (API keys live in the store but not in this cache). */
-export type DefinitionCollection = Exclude<RegistryCollection, 'api_keys'>;
+/** The collections the rules keep (API keys and engine views live in the store but not in this cache). */
+export type DefinitionCollection = Exclude<RegistryCollection, 'api_keys' | 'engine_views'>;
 export const DEFINITION_COLLECTIONS: readonly DefinitionCollection[] = ['attribute_keys', 'attribute_groups', 'services', 'interventions'];
 
 /** A row as a write leaves it: `value` undefined means deleted. */
@@ -58,7 +58,7 @@ export class RegistryCache {
   static fromRows(rows: Iterable<RegistryRow>): RegistryCache {
     const cache = new RegistryCache();
     for (const row of rows) {
-      if (row.collection !== 'api_keys') cache.tables[row.collection].set(row.name, row.version, row.value);
+      if (row.collection !== 'api_keys' && row.collection !== 'engine_views') cache.tables[row.collection].set(row.name, row.version, row.value);
     }
     return cache;
   }

@@ -22,6 +22,8 @@ export const REGISTRY_COLLECTIONS = {
   services: 'named',
   interventions: 'versioned',
   api_keys: 'named',
+  /** The engine's published views by number (stream/engine-views.ts), kept for exact replay. */
+  engine_views: 'named',
 } as const;
 
 export type RegistryCollection = keyof typeof REGISTRY_COLLECTIONS;

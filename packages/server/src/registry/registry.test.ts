@@ -61,7 +61,7 @@ describe('Registry over a file store', () => {
     await registry.createGroup(shopper(1));
     await registry.createIntervention(bigViews);
     const changes: string[] = [];
-    registry.onChange(() => changes.push(registry.publishedInterventions().map((i) => i.name).join() || 'none'));
+    registry.onChange(() => void changes.push(registry.publishedInterventions().map((i) => i.name).join() || 'none'));
     expect(await registry.setPublished({ attribute_groups: [{ name: 'shopper', version: 1 }] }, false)).toBe(2);
     expect(changes).toEqual(['none']);
     const again = await restart();

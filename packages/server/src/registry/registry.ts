@@ -58,7 +58,7 @@ export class Registry {
   private cache = new RegistryCache();
   /** The store revision the cache holds; -1 before the first load (a legacy file is revision 0). */
   private cachedRevision = -1;
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<() => void | Promise<void>> = [];
   /** Writes and reloads run one at a time, so each checks its rules against the state it commits over. */
   private queue: Promise<unknown> = Promise.resolve();
   private unwatch: (() => void) | undefined;
@@ -88,8 +88,12 @@ export class Registry {
     this.unwatch?.();
   }
 
-  /** Called after every committed change that may alter what is published, here or through another handle. */
-  onChange(listener: () => void): void {
+  /**
+   * Called after every committed change that may alter what is published, here or through another
+   * handle. A write through this handle resolves only after its listeners have (so the engine
+   * accepts the events that follow a publish's answer under what it published).
+   */
+  onChange(listener: () => void | Promise<void>): void {
     this.listeners.push(listener);
   }
 
@@ -99,8 +103,8 @@ export class Registry {
     return run;
   }
 
-  private notify(): void {
-    for (const l of this.listeners) l();
+  private async notify(): Promise<void> {
+    await Promise.all(this.listeners.map((l) => l()));
   }
 
   /** Reload if the store moved on (a commit through another handle). */
@@ -116,7 +120,7 @@ export class Registry {
     const first = this.cachedRevision < 0;
     this.cache = RegistryCache.fromRows(rows.flat());
     this.cachedRevision = from.revision;
-    if (!first) this.notify();
+    if (!first) void this.notify();
   }
 
   /**
@@ -136,7 +140,7 @@ export class Registry {
       });
       this.cache.apply(planned.changes);
       this.cachedRevision = revision;
-      if (planned.changes.length > 0) this.notify();
+      if (planned.changes.length > 0) await this.notify();
       return planned.result;
     });
   }

@@ -3,11 +3,15 @@
  * shared by the engine's durability (stream/durability.ts), the warehouse loader and the embedded
  * event source. Records are single lines:
  *
- *   T <now> <enriched TSV line>      an event received as TSV
- *   J <now> <enriched JSON>          an event received as JSON
- *   V|D|X|I <JSON payload>           engine changes (see stream/durability.ts)
+ *   T <now>[:<view>] <enriched TSV line>   an event received as TSV
+ *   J <now>[:<view>] <enriched JSON>       an event received as JSON
+ *   D|X <JSON payload>                     store operations (see stream/durability.ts)
+ *   V|I <JSON payload>                     engine views, in logs written before views were
+ *                                          numbered rows of the registry store (read, never written)
  *
- * `now` is the processing time recorded with the event, so a replay applies it at the same time.
+ * `now` is the processing time recorded with the event, so a replay applies it at the same time;
+ * `view` the number of the engine view it was accepted under (stream/engine-views.ts), so a replay
+ * processes it under the same attributes and rules.
  */
 import { type EnrichedEvent, normalizeEnrichedJson, parseEnrichedTsv } from '@signalbox/core';
 
@@ -15,12 +19,12 @@ export type EventFormat = 'T' | 'J';
 export type ChangeKind = 'V' | 'D' | 'X' | 'I';
 
 export type LogRecord =
-  | { kind: 'event'; format: EventFormat; now: number; text: string }
+  | { kind: 'event'; format: EventFormat; now: number; view: number | undefined; text: string }
   | { kind: ChangeKind; payload: unknown };
 
-/** An event record line, newline included. */
-export function encodeEventRecord(format: EventFormat, now: number, text: string): string {
-  return `${format}\t${now}\t${text}\n`;
+/** An event record line, newline included; `view` is left out by sources that keep no views. */
+export function encodeEventRecord(format: EventFormat, now: number, text: string, view?: number): string {
+  return view === undefined ? `${format}\t${now}\t${text}\n` : `${format}\t${now}:${view}\t${text}\n`;
 }
 
 /** A change record line, newline included. */
@@ -37,7 +41,15 @@ export function decodeRecord(record: string): LogRecord {
   const kind = record[0];
   if (kind === 'T' || kind === 'J') {
     const tab = record.indexOf('\t', 2);
-    return { kind: 'event', format: kind, now: Number(record.slice(2, tab)), text: record.slice(tab + 1) };
+    const colon = record.indexOf(':', 2);
+    const stamped = colon > 0 && colon < tab;
+    return {
+      kind: 'event',
+      format: kind,
+      now: Number(record.slice(2, stamped ? colon : tab)),
+      view: stamped ? Number(record.slice(colon + 1, tab)) : undefined,
+      text: record.slice(tab + 1),
+    };
   }
   return { kind: kind as ChangeKind, payload: JSON.parse(record.slice(2)) as unknown };
 }

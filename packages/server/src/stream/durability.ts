@@ -9,14 +9,16 @@
  * snapshot's position are deleted once it is durable.
  *
  * Log records, one per line (encoded by sources/log-record.ts):
- *   T <now> <enriched TSV line>      an event received as TSV
- *   J <now> <enriched JSON>          an event received as JSON
- *   V <published stream attributes>  the engine view changed
- *   D <definition hashes>            stored values of deleted definitions dropped
- *   X <[attribute key, identifier]>  an identifier's data deleted
- *   I <rule interventions view>      the published interventions changed (core `semantics/interventions-view.ts`):
- *                                    replay evaluates each event against the rules that were live
- *                                    when it was first processed, so fired markers come back exactly
+ *   T <now>:<view> <enriched TSV line>   an event received as TSV
+ *   J <now>:<view> <enriched JSON>       an event received as JSON
+ *   D <definition hashes>                stored values of deleted definitions dropped
+ *   X <[attribute key, identifier]>      an identifier's data deleted
+ *
+ * `view` numbers the engine view (published attributes and rule interventions) the event was
+ * accepted under, a row of the registry store (engine-views.ts): replay processes each event
+ * under the attributes and rules it first met, so values and fired markers come back exactly,
+ * and registry changes are not log records. Logs written before views were numbered hold `V`
+ * (attributes) and `I` (interventions) records instead; they are still replayed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +28,7 @@ import { writeFileDurably } from '../durable-file.js';
 import type { MemoryProfilesStore, MemoryStoreImage } from '../profiles/memory-store.js';
 import { decodeRecord, encodeChangeRecord, encodeEventRecord, parseLoggedEvent } from '../sources/log-record.js';
 import type { ProcessSummary, StreamEngine } from './engine.js';
+import type { EngineView, EngineViews } from './engine-views.js';
 import { EventLog, type LogPosition } from './event-log.js';
 
 /** An accepted event with the text the log keeps for it. */
@@ -37,10 +40,10 @@ export interface LoggedEvent {
 
 type Operation =
   | { kind: 'events'; events: LoggedEvent[]; done: (s: ProcessSummary) => void }
-  | { kind: 'view'; view: PublishedStreamAttribute[]; done: () => void }
+  /** From here on, events are accepted under engine view `number` (no record: events carry it). */
+  | { kind: 'view'; number: number; view: EngineView; done: () => void }
   | { kind: 'drop'; hashes: string[]; done: () => void }
-  | { kind: 'delete'; keyName: string; id: string; done: (found: boolean) => void }
-  | { kind: 'interventions'; view: unknown; done: () => void };
+  | { kind: 'delete'; keyName: string; id: string; done: (found: boolean) => void };
 
 type Queued = Operation & { fail: (e: unknown) => void };
 
@@ -51,6 +54,8 @@ interface SnapshotImage {
   store: MemoryStoreImage;
   /** The rule interventions view (absent in snapshots written before interventions existed). */
   interventions?: unknown;
+  /** The number of `view` and `interventions` (absent in snapshots written before views were numbered). */
+  viewNumber?: number;
 }
 
 /** The earlier of two log positions. */
@@ -60,6 +65,8 @@ function earlier(a: LogPosition, b: LogPosition): LogPosition {
 
 export interface DurabilityOptions {
   dataDir: string;
+  /** Where the engine views events name are kept. */
+  views: EngineViews;
   /** Rotate the log and snapshot when the current segment passes this many bytes. */
   segmentBytes: number;
   clock: () => number;
@@ -74,6 +81,10 @@ export class Durability {
   private inFlight: Promise<void> | undefined;
   private viewText = canonicalJson([]);
   private interventionsText = canonicalJson(null);
+  /** The engine view applied last (undefined: one from a log's `V`/`I` records, before views were numbered). */
+  private appliedView: number | undefined = 0;
+  /** The engine view events queued from now on are accepted under: the last one queued. */
+  private queuedView: number | undefined = 0;
   private interventionsListener: ((view: unknown) => void) | undefined;
   private readers: Array<() => LogPosition> = [];
   private appendListeners: Array<() => void> = [];
@@ -96,6 +107,7 @@ export class Durability {
       this.store.restore(image.store);
       this.setView(image.view);
       if (image.interventions !== undefined) this.setInterventions(image.interventions);
+      this.appliedView = image.viewNumber;
       position = image.position;
     }
     let replayed = 0;
@@ -109,26 +121,43 @@ export class Durability {
       replayed++;
       const decoded = decodeRecord(record);
       if (decoded.kind === 'event') {
-        if (decoded.now !== batchNow) await flushBatch();
+        if (decoded.now !== batchNow || (decoded.view !== undefined && decoded.view !== this.appliedView)) await flushBatch();
+        if (decoded.view !== undefined && decoded.view !== this.appliedView) this.loadView(decoded.view, await this.options.views.get(decoded.view));
         batchNow = decoded.now;
         batch.push(parseLoggedEvent(decoded.format, decoded.text));
         continue;
       }
       await flushBatch();
       const { kind, payload } = decoded;
-      if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
-      else if (kind === 'D') await this.store.dropDefinitions(new Set(payload as string[]));
+      if (kind === 'D') await this.store.dropDefinitions(new Set(payload as string[]));
       else if (kind === 'X') await this.store.deleteIdentifier(...(payload as [string, string]));
-      else if (kind === 'I') this.setInterventions(payload);
+      else {
+        // A log from before views were numbered.
+        if (kind === 'V') this.setView(payload as PublishedStreamAttribute[]);
+        else this.setInterventions(payload);
+        this.appliedView = undefined;
+      }
     }
     await flushBatch();
+    this.queuedView = this.appliedView;
     this.log.open();
     return replayed;
   }
 
-  /** The engine view as last recorded; compare with the registry's to know whether to record a change. */
-  get currentView(): string {
-    return this.viewText;
+  /** The engine view events are accepted under now (undefined: one replayed from an old log's records). */
+  get viewNumber(): number | undefined {
+    return this.queuedView;
+  }
+
+  /** The rule interventions view in force (as last applied). */
+  get interventionsView(): unknown {
+    return JSON.parse(this.interventionsText) as unknown;
+  }
+
+  private loadView(number: number, view: EngineView): void {
+    this.setView(view.attributes);
+    this.setInterventions(view.interventions);
+    this.appliedView = number;
   }
 
   private setView(view: PublishedStreamAttribute[]): void {
@@ -151,11 +180,6 @@ export class Durability {
     this.interventionsListener?.(view);
   }
 
-  /** Record and load a new rule interventions view, unless it equals the current one. */
-  changeInterventions(view: unknown): Promise<void> {
-    if (canonicalJson(view) === this.interventionsText && this.queue.every((q) => q.kind !== 'interventions')) return Promise.resolve();
-    return new Promise((done, fail) => this.enqueue({ kind: 'interventions', view, done, fail }));
-  }
 
   /**
    * Another reader of the log (the warehouse loader): segments it has not passed are kept, and
@@ -180,10 +204,14 @@ export class Durability {
     return new Promise((done, fail) => this.enqueue({ kind: 'events', events, done, fail }));
   }
 
-  /** Record and load a new engine view, unless it equals the current one. */
-  changeView(view: PublishedStreamAttribute[]): Promise<void> {
-    if (canonicalJson(view) === this.viewText && this.queue.every((q) => q.kind !== 'view')) return Promise.resolve();
-    return new Promise((done, fail) => this.enqueue({ kind: 'view', view, done, fail }));
+  /**
+   * Accept events under engine view `number` from now on: events queued before this call keep the
+   * view they were queued under. The view must already be durable in the registry store.
+   */
+  switchView(number: number, view: EngineView): Promise<void> {
+    if (number === this.queuedView) return Promise.resolve();
+    this.queuedView = number;
+    return new Promise((done, fail) => this.enqueue({ kind: 'view', number, view, done, fail }));
   }
 
   dropDefinitions(hashes: string[]): Promise<void> {
@@ -246,13 +274,14 @@ export class Durability {
     this.failure = { message: error instanceof Error ? error.message : String(error), at };
   }
 
+  /** The log lines of `ops`: events stamped with the view in force where they stand in the queue. */
   private records(ops: Queued[], now: number): string {
     const lines: string[] = [];
+    let view = this.appliedView;
     for (const op of ops) {
-      if (op.kind === 'events') for (const e of op.events) lines.push(encodeEventRecord(e.format, now, e.text));
-      else if (op.kind === 'view') lines.push(encodeChangeRecord('V', op.view));
+      if (op.kind === 'events') for (const e of op.events) lines.push(encodeEventRecord(e.format, now, e.text, view));
+      else if (op.kind === 'view') view = op.number;
       else if (op.kind === 'drop') lines.push(encodeChangeRecord('D', op.hashes));
-      else if (op.kind === 'interventions') lines.push(encodeChangeRecord('I', op.view));
       else lines.push(encodeChangeRecord('X', [op.keyName, op.id]));
     }
     return lines.join('');
@@ -263,9 +292,8 @@ export class Durability {
     for (const op of ops) {
       try {
         if (op.kind === 'events') op.done(await this.engine.process(op.events.map((e) => e.event), now));
-        else if (op.kind === 'view') { this.setView(op.view); op.done(); }
+        else if (op.kind === 'view') { this.loadView(op.number, op.view); op.done(); }
         else if (op.kind === 'drop') { await this.store.dropDefinitions(new Set(op.hashes)); op.done(); }
-        else if (op.kind === 'interventions') { this.setInterventions(op.view); op.done(); }
         else op.done(await this.store.deleteIdentifier(op.keyName, op.id));
       } catch (error) {
         op.fail(error);
@@ -291,6 +319,7 @@ export class Durability {
       view: JSON.parse(this.viewText) as PublishedStreamAttribute[],
       store: this.store.image(),
       interventions: JSON.parse(this.interventionsText) as unknown,
+      ...(this.appliedView === undefined ? {} : { viewNumber: this.appliedView }),
     };
     writeFileDurably(this.snapshotPath, serialize(image));
     this.log.truncateBefore(this.readers.reduce((keep, reader) => earlier(keep, reader()), position));

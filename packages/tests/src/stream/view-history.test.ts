@@ -1,0 +1,65 @@
+/**
+ * Registry changes are not event-log records (design §4 "Event source"): each engine view is a
+ * numbered row of the registry store and each logged event names the view it was accepted
+ * under. So replaying the log after `kill -9` processes every event under the attributes and
+ * rules it first met, across publishes in between — checked on the real server, with the
+ * files a user would look at.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { enrichedEvent } from '../support/events.js';
+import { startServerProcess } from '../support/process.js';
+import { tempDataDir } from '../support/server.js';
+
+const KEY = 'view-history-key';
+const USER = '7f1c2a9e-5b3d-4c8e-9a1f-2d3e4f5a6b7c';
+const dataDir = tempDataDir('signalbox-views-');
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function call(url: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const counter = (name: string) => ({ name, type: 'int32', aggregation: 'counter', events: [{ name: 'page_view' }] });
+const group = (name: string, extra: Record<string, unknown> = {}) => ({ name, version: 1, attribute_key: { name: 'domain_userid' }, is_published: true, attributes: [{ ...counter('views'), ...extra }] });
+const pageViews = (n: number) => Array.from({ length: n }, () => enrichedEvent({ time: Date.now() - 1000, domain_userid: USER }));
+
+describe('engine views across kill -9', () => {
+  it('replays each event under the view it was accepted under; the log holds no registry records', async () => {
+    const env = { SIGNALBOX_API_KEY: KEY };
+    let server = await startServerProcess(['--data-dir', dataDir], env);
+    expect((await call(server.url, 'POST', '/api/v1/registry/attribute_groups/', group('before'))).status).toBe(200);
+    expect((await call(server.url, 'POST', '/api/v1/events', pageViews(5))).body.processed).toBe(5);
+    // Published between two batches (a windowed counter: a definition of its own): only the later events count for it.
+    expect((await call(server.url, 'POST', '/api/v1/registry/attribute_groups/', group('after', { period: 'P1D' }))).status).toBe(200);
+    expect((await call(server.url, 'POST', '/api/v1/events', pageViews(3))).body.processed).toBe(3);
+    const read = { attributes: ['before_v1:views', 'after_v1:views'], attribute_keys: { domain_userid: [USER] } };
+    const values = await call(server.url, 'POST', '/api/v1/get-online-attributes', { ...read, full_attribute_names: true });
+    expect(values.body).toEqual({ domain_userid: [USER], 'before_v1:views': [8], 'after_v1:views': [3] });
+
+    await server.kill9();
+    // The log as the crash left it: events naming their view, and no view records.
+    const logDir = join(dataDir, 'log');
+    const lines = readdirSync(logDir)
+      .filter((f) => f.endsWith('.log'))
+      .flatMap((f) => readFileSync(join(logDir, f), 'utf8').split('\n').filter(Boolean));
+    expect(lines.filter((l) => l.startsWith('V\t') || l.startsWith('I\t'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('J\t')).map((l) => l.split('\t')[1]!.split(':')[1])).toEqual([...'11111222'].map(String));
+    server = await startServerProcess(['--data-dir', dataDir], env);
+    expect(server.output()).toMatch(/replayed\s+\d+ log records on start/);
+    expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', { ...read, full_attribute_names: true })).body).toEqual(values.body);
+    await server.stop();
+
+    // The views are numbered rows of the registry store.
+    const registry = JSON.parse(readFileSync(join(dataDir, 'registry.json'), 'utf8'));
+    const views = registry.engine_views as Record<string, { attributes: unknown[] }>;
+    expect(Object.keys(views).map(Number).sort((a, b) => a - b)).toEqual([1, 2]);
+    expect([views['1']!.attributes.length, views['2']!.attributes.length]).toEqual([1, 2]);
+  });
+});
