@@ -89,6 +89,8 @@ export class Durability {
   private readers: Array<() => LogPosition> = [];
   private appendListeners: Array<() => void> = [];
   private failure: { message: string; at: number } | undefined;
+  /** Forgetting views older than the last snapshot's, while that is under way. */
+  private pruning: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: StreamEngine,
@@ -323,6 +325,9 @@ export class Durability {
     };
     writeFileDurably(this.snapshotPath, serialize(image));
     this.log.truncateBefore(this.readers.reduce((keep, reader) => earlier(keep, reader()), position));
+    // Replay starts at this snapshot now: the views of older events are not needed any more (a
+    // view not pruned now is pruned at the next snapshot).
+    if (this.appliedView !== undefined) this.pruning = this.options.views.pruneBefore(this.appliedView).catch(() => undefined);
   }
 
   /** Apply what is queued (waiting for a commit in flight), snapshot, and close the log. */
@@ -342,5 +347,6 @@ export class Durability {
     this.log.rotate();
     this.snapshot();
     this.log.close();
+    await this.pruning;
   }
 }

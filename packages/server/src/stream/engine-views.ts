@@ -48,6 +48,17 @@ export class EngineViews {
     return view;
   }
 
+  /**
+   * Forget views older than `n`: a snapshot taken under view `n` covers every event logged
+   * before it, so no replay will name an older one. The newest view is always kept.
+   */
+  async pruneBefore(n: number): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      for (const row of await tx.list('engine_views')) if (Number(row.name) < n) tx.delete('engine_views', row.name);
+    });
+    for (const k of this.cache.keys()) if (k < n) this.cache.delete(k);
+  }
+
   /** Record `view` as the next number, unless it equals the newest; resolves once it is durable. */
   async record(view: EngineView): Promise<{ number: number; changed: boolean }> {
     const { result } = await this.store.transaction(async (tx) => {
