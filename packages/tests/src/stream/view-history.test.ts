@@ -5,10 +5,11 @@
  * rules it first met, across publishes in between — checked on the real server, with the
  * files a user would look at.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { enrichedEvent } from '../support/events.js';
+import { AttributeGroup, buildStreamView, builtInKey } from '@signalbox/core';
+import { enrichedEvent, enrichedTsv } from '../support/events.js';
 import { startServerProcess } from '../support/process.js';
 import { tempDataDir } from '../support/server.js';
 
@@ -66,5 +67,39 @@ describe('engine views across kill -9', () => {
     expect(server.output()).toContain('replayed        0 log records on start');
     expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', { ...read, full_attribute_names: true })).body).toEqual(values.body);
     await server.stop();
+  });
+
+  it('a data dir from before views were numbered replays its view records, then numbers the views', async () => {
+    // What an earlier version left: the group in registry.json, and a log holding its view as a
+    // `V` record ahead of the events it computed.
+    const legacyDir = tempDataDir('signalbox-views-legacy-');
+    try {
+      const legacy = AttributeGroup.parse(group('legacy'));
+      writeFileSync(join(legacyDir, 'registry.json'), JSON.stringify({ attribute_keys: {}, attribute_groups: { legacy: { 1: legacy } }, services: {}, interventions: {} }));
+      const view = buildStreamView([{ group: legacy, key: builtInKey('domain_userid')! }]);
+      const now = Date.now();
+      const records = [`V\t${JSON.stringify(view)}`, ...[1, 2, 3, 4].map((i) => `T\t${now}\t${enrichedTsv({ time: now - i * 1000, domain_userid: USER })}`)];
+      mkdirSync(join(legacyDir, 'log'));
+      writeFileSync(join(legacyDir, 'log', '0000000000.log'), records.join('\n') + '\n');
+
+      const server = await startServerProcess(['--data-dir', legacyDir], { SIGNALBOX_API_KEY: KEY });
+      expect(server.output()).toContain('replayed        5 log records on start');
+      const read = { attributes: ['legacy_v1:views'], attribute_keys: { domain_userid: [USER] } };
+      expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', read)).body).toEqual({ domain_userid: [USER], views: [4] });
+      const sent = await call(server.url, 'POST', '/api/v1/events', pageViews(1));
+      expect(sent.body.processed).toBe(1);
+      expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', read)).body).toEqual({ domain_userid: [USER], views: [5] });
+      await server.kill9();
+      // From now on the view is a numbered row, and new events name it.
+      const registry = JSON.parse(readFileSync(join(legacyDir, 'registry.json'), 'utf8'));
+      expect(Object.keys(registry.engine_views)).toEqual(['1']);
+      const lines = readFileSync(join(legacyDir, 'log', '0000000000.log'), 'utf8').split('\n').filter(Boolean);
+      expect(lines.at(-1)!.split('\t')[1]).toMatch(/^\d+:1$/);
+      const again = await startServerProcess(['--data-dir', legacyDir], { SIGNALBOX_API_KEY: KEY });
+      expect((await call(again.url, 'POST', '/api/v1/get-online-attributes', read)).body).toEqual({ domain_userid: [USER], views: [5] });
+      await again.stop();
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true });
+    }
   });
 });
