@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { enrichedEvent } from '../support/events.js';
 import { STREAM_BACKENDS } from '../support/backends.js';
 import { type ServerProcess, startServerProcess } from '../support/process.js';
@@ -94,10 +94,16 @@ for (const backend of STREAM_BACKENDS) describe(`kill -9 mid-stream on ${backend
   const dataDir = tempDataDir('signalbox-crash-');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   const args = ['--data-dir', dataDir, ...backend.args];
+  /** A server killed when the test ends, so a failed assertion leaves no process behind. */
+  const start = async (env: Record<string, string>) => {
+    const server = await start(env);
+    onTestFinished(() => server.kill9());
+    return server;
+  };
 
   it('every acknowledged event counts exactly once after restarts and resends', async () => {
     const env = { SIGNALBOX_API_KEY: KEY, SIGNALBOX_SNAPSHOT_BYTES: String(400 * 1024) };
-    let server = await startServerProcess(args, env);
+    let server = await start(env);
     expect((await post(server.url, '/api/v1/registry/attribute_groups/', group)).status).toBe(200);
 
     const all = batches.map((_, i) => i);
@@ -106,12 +112,12 @@ for (const backend of STREAM_BACKENDS) describe(`kill -9 mid-stream on ${backend
     expect(acked.size).toBeLessThan(batches.length);
 
     // Restart; resend everything not acknowledged plus a few acknowledged batches; kill again.
-    server = await startServerProcess(args, env);
+    server = await start(env);
     const resend = all.filter((b) => !acked.has(b) || b % 10 === 0);
     const acked2 = await stream(server, resend, 4, 40);
     for (const b of acked2) acked.add(b);
 
-    server = await startServerProcess(args, env);
+    server = await start(env);
     const rest = all.filter((b) => !acked.has(b) || b % 7 === 0);
     const acked3 = await stream(server, rest, 4);
     for (const b of acked3) acked.add(b);
@@ -133,7 +139,7 @@ for (const backend of STREAM_BACKENDS) describe(`kill -9 mid-stream on ${backend
 
     // A clean stop snapshots; the next start replays nothing and serves the same values.
     expect(await server.stop()).toBe(0);
-    server = await startServerProcess(args, env);
+    server = await start(env);
     expect(server.output()).toContain('replayed        0 log records on start');
     const again = await post(server.url, '/api/v1/get-online-attributes', { attributes: ['crash_v1:views', 'crash_v1:paths'], attribute_keys: { domain_userid: users } });
     expect(again.body.views).toEqual(res.body.views);

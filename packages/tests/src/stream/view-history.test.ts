@@ -7,10 +7,10 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AttributeGroup, buildStreamView, builtInKey } from '@signalbox/core';
 import { enrichedEvent, enrichedTsv } from '../support/events.js';
-import { startServerProcess } from '../support/process.js';
+import { type ServerProcess, startServerProcess } from '../support/process.js';
 import { tempDataDir } from '../support/server.js';
 
 const KEY = 'view-history-key';
@@ -29,12 +29,18 @@ async function call(url: string, method: string, path: string, body?: unknown) {
 
 const counter = (name: string) => ({ name, type: 'int32', aggregation: 'counter', events: [{ name: 'page_view' }] });
 const group = (name: string, extra: Record<string, unknown> = {}) => ({ name, version: 1, attribute_key: { name: 'domain_userid' }, is_published: true, attributes: [{ ...counter('views'), ...extra }] });
+/** A server on `dir` that is killed when the test ends, passed or failed. */
+async function start(dir: string): Promise<ServerProcess> {
+  const server = await startServerProcess(['--data-dir', dir], { SIGNALBOX_API_KEY: KEY });
+  onTestFinished(() => server.kill9());
+  return server;
+}
+
 const pageViews = (n: number) => Array.from({ length: n }, () => enrichedEvent({ time: Date.now() - 1000, domain_userid: USER }));
 
 describe('engine views across kill -9', () => {
   it('replays each event under the view it was accepted under; the log holds no registry records', async () => {
-    const env = { SIGNALBOX_API_KEY: KEY };
-    let server = await startServerProcess(['--data-dir', dataDir], env);
+    let server = await start(dataDir);
     expect((await call(server.url, 'POST', '/api/v1/registry/attribute_groups/', group('before'))).status).toBe(200);
     expect((await call(server.url, 'POST', '/api/v1/events', pageViews(5))).body.processed).toBe(5);
     // Published between two batches (a windowed counter: a definition of its own): only the later events count for it.
@@ -57,13 +63,13 @@ describe('engine views across kill -9', () => {
     expect(Object.keys(viewsInStore())).toEqual(['1', '2']);
     expect([viewsInStore()['1']!.attributes.length, viewsInStore()['2']!.attributes.length]).toEqual([1, 2]);
 
-    server = await startServerProcess(['--data-dir', dataDir], env);
+    server = await start(dataDir);
     expect(server.output()).toMatch(/replayed\s+\d+ log records on start/);
     expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', { ...read, full_attribute_names: true })).body).toEqual(values.body);
     // A clean stop snapshots: replay starts there, so only the view in force is kept.
     expect(await server.stop()).toBe(0);
     expect(Object.keys(viewsInStore())).toEqual(['2']);
-    server = await startServerProcess(['--data-dir', dataDir], env);
+    server = await start(dataDir);
     expect(server.output()).toContain('replayed        0 log records on start');
     expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', { ...read, full_attribute_names: true })).body).toEqual(values.body);
     await server.stop();
@@ -82,7 +88,7 @@ describe('engine views across kill -9', () => {
       mkdirSync(join(legacyDir, 'log'));
       writeFileSync(join(legacyDir, 'log', '0000000000.log'), records.join('\n') + '\n');
 
-      const server = await startServerProcess(['--data-dir', legacyDir], { SIGNALBOX_API_KEY: KEY });
+      const server = await start(legacyDir);
       expect(server.output()).toContain('replayed        5 log records on start');
       const read = { attributes: ['legacy_v1:views'], attribute_keys: { domain_userid: [USER] } };
       expect((await call(server.url, 'POST', '/api/v1/get-online-attributes', read)).body).toEqual({ domain_userid: [USER], views: [4] });
@@ -95,7 +101,7 @@ describe('engine views across kill -9', () => {
       expect(Object.keys(registry.engine_views)).toEqual(['1']);
       const lines = readFileSync(join(legacyDir, 'log', '0000000000.log'), 'utf8').split('\n').filter(Boolean);
       expect(lines.at(-1)!.split('\t')[1]).toMatch(/^\d+:1$/);
-      const again = await startServerProcess(['--data-dir', legacyDir], { SIGNALBOX_API_KEY: KEY });
+      const again = await start(legacyDir);
       expect((await call(again.url, 'POST', '/api/v1/get-online-attributes', read)).body).toEqual({ domain_userid: [USER], views: [5] });
       await again.stop();
     } finally {
