@@ -95,8 +95,8 @@ for (const backend of STREAM_BACKENDS) describe(`kill -9 mid-stream on ${backend
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   const args = ['--data-dir', dataDir, ...backend.args];
   /** A server killed when the test ends, so a failed assertion leaves no process behind. */
-  const start = async (env: Record<string, string>) => {
-    const server = await start(env);
+  const start = async (env: Record<string, string>): Promise<ServerProcess> => {
+    const server = await startServerProcess(args, env);
     onTestFinished(() => server.kill9());
     return server;
   };
