@@ -132,8 +132,9 @@ export class MemoryProfilesStore implements ProfilesStore {
 
   hasConsumed(eventId: string, profile: Profile | undefined): boolean {
     const consumers = this.processed.get(eventId);
-    if (consumers === undefined || profile === undefined) return consumers === true;
-    return consumers === true || consumers === profile || (isProfileList(consumers) && consumers.includes(profile));
+    if (consumers === undefined) return false;
+    if (consumers === true) return true;
+    return profile !== undefined && (consumers === profile || (isProfileList(consumers) && consumers.includes(profile)));
   }
 
   consume(eventId: string, profile: Profile, now: number): void {

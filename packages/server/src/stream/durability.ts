@@ -123,8 +123,9 @@ export class Durability {
       replayed++;
       const decoded = decodeRecord(record);
       if (decoded.kind === 'event') {
-        if (decoded.now !== batchNow || (decoded.view !== undefined && decoded.view !== this.appliedView)) await flushBatch();
-        if (decoded.view !== undefined && decoded.view !== this.appliedView) this.loadView(decoded.view, await this.options.views.get(decoded.view));
+        const switching = decoded.view !== undefined && decoded.view !== this.appliedView;
+        if (decoded.now !== batchNow || switching) await flushBatch();
+        if (switching) this.loadView(decoded.view!, await this.options.views.get(decoded.view!));
         batchNow = decoded.now;
         batch.push(parseLoggedEvent(decoded.format, decoded.text));
         continue;
@@ -144,11 +145,6 @@ export class Durability {
     this.queuedView = this.appliedView;
     this.log.open();
     return replayed;
-  }
-
-  /** The engine view events are accepted under now (undefined: one replayed from an old log's records). */
-  get viewNumber(): number | undefined {
-    return this.queuedView;
   }
 
   /** The rule interventions view in force (as last applied). */
@@ -172,16 +168,10 @@ export class Durability {
     this.interventionsListener = listener;
   }
 
-  /** The interventions view as last recorded (canonical JSON). */
-  get currentInterventions(): string {
-    return this.interventionsText;
-  }
-
   private setInterventions(view: unknown): void {
     this.interventionsText = canonicalJson(view);
     this.interventionsListener?.(view);
   }
-
 
   /**
    * Another reader of the log (the warehouse loader): segments it has not passed are kept, and

@@ -28,14 +28,7 @@ export class EngineViews {
 
   constructor(private readonly store: RegistryStore) {}
 
-  /** The newest view and its number; number 0 is the empty view every history starts from. */
-  async latest(): Promise<{ number: number; view: EngineView }> {
-    let number = 0;
-    for (const row of await this.store.list('engine_views')) number = Math.max(number, Number(row.name));
-    return { number, view: number === 0 ? NO_VIEW : await this.get(number) };
-  }
-
-  /** View `n`, as it was recorded. A log that names a view the store does not hold cannot be replayed exactly: say so. */
+  /** View `n`, as it was recorded (0 is the empty view every history starts from). A log that names a view the store does not hold cannot be replayed exactly: say so. */
   async get(n: number): Promise<EngineView> {
     if (n === 0) return NO_VIEW;
     let view = this.cache.get(n);

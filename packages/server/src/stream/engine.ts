@@ -92,6 +92,15 @@ interface Plan {
   skippedValues: number;
 }
 
+/** What folding a plan into a working set did. */
+interface FoldOutcome {
+  summary: ProcessSummary;
+  /** Updates whose tile was already outside the attribute's window. */
+  late: number;
+  /** The index of the last event processed (not a duplicate), or -1. */
+  last: number;
+}
+
 export class StreamEngine {
   private compiled = new CompiledView([]);
   readonly counters: EngineCounters = { events: 0, duplicates: 0, updates: 0, skippedValues: 0, lateEvents: 0, conflicts: 0 };
@@ -117,7 +126,7 @@ export class StreamEngine {
     const plan = this.plan(events, now);
     for (let attempt = 1; ; attempt++) {
       const workingSet = await this.store.load(plan.refs, now);
-      let outcome: ReturnType<StreamEngine['fold']>;
+      let outcome: FoldOutcome;
       try {
         outcome = this.fold(events, plan, workingSet.records, now);
       } catch (error) {
@@ -184,7 +193,7 @@ export class StreamEngine {
     return plan;
   }
 
-  private fold(events: readonly EnrichedEvent[], plan: Plan, records: readonly ProfileRecord[], now: number) {
+  private fold(events: readonly EnrichedEvent[], plan: Plan, records: readonly ProfileRecord[], now: number): FoldOutcome {
     const summary: ProcessSummary = { processed: 0, duplicates: 0, updates: 0 };
     const observer = this.observer?.active ? this.observer : undefined;
     const lookup: RecordLookup = (keyName, id) => {
@@ -247,7 +256,7 @@ export class StreamEngine {
 /** The index of (key, id) among the plan's refs, added when new. */
 function refOf(plan: Plan, keyName: string, id: string): number {
   // An event's attributes mostly share one key: its touches come in runs of one identifier.
-  const last = plan.refs.length > 0 ? plan.lastRef : -1;
+  const last = plan.lastRef;
   if (last >= 0 && plan.refs[last]!.id === id && plan.refs[last]!.keyName === keyName) return last;
   let ids = plan.refIndex.get(keyName);
   if (!ids) {
